@@ -1,0 +1,38 @@
+import type { Request } from './request.js';
+
+/**
+ * What a running connection knows about itself, handed read-only to every callback.
+ */
+
+/** WebSocket protocol versions rodeo accepts (`Sec-WebSocket-Version`). */
+export type WebSocketVersion = 7 | 8 | 13;
+
+/**
+ * A connection's mailbox address, Erlang-style: hand it to other parts of the app so they can send
+ * the connection info messages of type `I`. Sending the wrong type is a compile-time error.
+ */
+export interface ConnectionRef<I> {
+  /** Unique within the process. */
+  readonly id: string;
+  /**
+   * Deliver `info` to `websocketInfo`, after everything sent before it. Returns `false` (and queues
+   * nothing) once the connection has ended.
+   */
+  send(info: I): boolean;
+  /** Whether the connection has ended. */
+  readonly closed: boolean;
+}
+
+/** The read-only context every callback gets. */
+export interface ConnectionContext<I> {
+  /** This connection's own mailbox address. */
+  readonly ref: ConnectionRef<I>;
+  /** Whether permessage-deflate was negotiated (Cowboy's `websocket_compress`). */
+  readonly compress: boolean;
+  /** The protocol version the peer used (Cowboy's `websocket_version`). */
+  readonly version: WebSocketVersion;
+  /** The subprotocol chosen in `init`, or `null`. */
+  readonly protocol: string | null;
+  /** The upgrade request (after `reqFilter`). */
+  readonly req: Request;
+}

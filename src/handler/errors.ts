@@ -1,0 +1,36 @@
+/**
+ * rodeo's error registry: every error rodeo raises has a stable `code` (`RODEO_ERR_…`), documented in
+ * the README, and — where it ends a connection — the close code the peer receives.
+ */
+
+/** Every error code, with the close code it leads to (`null`: it does not close a connection). */
+export const ErrorCodes = {
+  /** A callback returned something that is not a call result, or a malformed command. */
+  RODEO_ERR_INVALID_RESULT: 1011,
+  /** A ping, pong or close frame in a reply carries more than 125 bytes. */
+  RODEO_ERR_CONTROL_FRAME_TOO_LARGE: 1011,
+  /** A close frame in a reply carries a code that may not be sent (e.g. 1005, 1006, 2000). */
+  RODEO_ERR_INVALID_CLOSE_CODE: 1011,
+  /** An asynchronous result (Observable) completed without a result. */
+  RODEO_ERR_EMPTY_RESULT: 1011,
+  /** `decodeJson` met a text frame that is not valid JSON (or failed its guard). */
+  RODEO_ERR_JSON_DECODE: null,
+  /** A server option or route is invalid (thrown by `serve`/`attach`, never on a connection). */
+  RODEO_ERR_INVALID_OPTION: null,
+} as const;
+
+/** A stable rodeo error code. */
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** An error with a stable code and the close code it leads to. */
+export class RodeoError extends Error {
+  override readonly name = 'RodeoError';
+  readonly code: ErrorCode;
+  readonly closeCode: number | null;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.closeCode = ErrorCodes[code];
+  }
+}

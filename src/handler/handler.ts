@@ -1,0 +1,115 @@
+import type { Observable } from 'rxjs';
+import type { Command } from './commands.js';
+import type { ConnectionContext } from './context.js';
+import type { ConnectionEvent, MessageEvent } from './events.js';
+import type { InFrame } from './frames.js';
+import type { TerminateReason } from './reasons.js';
+import type { Headers, Request } from './request.js';
+import type { CallResult } from './results.js';
+
+/** permessage-deflate parameters (RFC 7692) a handler may set when it enables compression. */
+export interface DeflateOptions {
+  readonly serverNoContextTakeover?: boolean;
+  readonly clientNoContextTakeover?: boolean;
+  /** 8–15. */
+  readonly serverMaxWindowBits?: number;
+  /** 8–15. */
+  readonly clientMaxWindowBits?: number;
+  /** zlib level 0–9. */
+  readonly level?: number;
+  /** Messages smaller than this many bytes are sent uncompressed (default 1024). */
+  readonly threshold?: number;
+}
+
+/** Per-connection options chosen by `init`. */
+export interface UpgradeOptions {
+  /** Milliseconds without received data before `timeout` (default 60 000; `Infinity` disables). */
+  readonly idleTimeout?: number;
+  /** Offer permessage-deflate to a peer that asks for it (default `false`). */
+  readonly compress?: boolean | DeflateOptions;
+  /** Largest accepted message in bytes, checked after inflation too (default 1 MiB). */
+  readonly maxFrameSize?: number;
+  /** Reject text frames and close reasons that are not UTF-8 with 1007 (default `true`). */
+  readonly validateUtf8?: boolean;
+  /** The subprotocol to accept, one of those the peer offered. */
+  readonly protocol?: string;
+  /** Extra headers for the 101 response. */
+  readonly headers?: Headers;
+  /** What of the request `terminate` (and `ctx.req`) keeps; default: all of it. */
+  readonly reqFilter?: (req: Request) => Request;
+}
+
+/** `init` accepts the upgrade. */
+export interface UpgradeResult<S> {
+  readonly type: 'upgrade';
+  readonly state: S;
+  readonly options: UpgradeOptions;
+}
+
+/** `init` answers with plain HTTP instead; `terminate` then gets reason `normal`. */
+export interface RespondResult {
+  readonly type: 'respond';
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: string | Uint8Array;
+}
+
+/** What `init` decides. */
+export type InitResult<S> = UpgradeResult<S> | RespondResult;
+
+/** A callback's result: settled now, later (Promise), or as a stream of results (Observable). */
+export type Result<S> = CallResult<S> | PromiseLike<CallResult<S>> | Observable<CallResult<S>>;
+
+/** Cowboy's `cowboy_websocket` behaviour, generic in the state `S` and the info message type `I`. */
+export interface Handler<S, I = never> {
+  /** Decide whether to upgrade, before the 101 response. */
+  init(req: Request): InitResult<S> | PromiseLike<InitResult<S>>;
+  /** Called once right after the upgrade, before any frame is delivered. */
+  websocketInit?(state: S, ctx: ConnectionContext<I>): Result<S>;
+  /** Every text, binary, ping and pong frame. */
+  websocketHandle(frame: InFrame, state: S, ctx: ConnectionContext<I>): Result<S>;
+  /** Every message sent to `ctx.ref`. */
+  websocketInfo(info: I, state: S, ctx: ConnectionContext<I>): Result<S>;
+  /** Exactly once, on every path; errors it throws are reported and ignored. */
+  terminate?(reason: TerminateReason, req: Request, state: S): void;
+}
+
+/**
+ * A handler written as an RxJS pipeline: frames and info in, commands out. It runs on the same engine
+ * as a callback handler: a close command or the pipeline's completion stops the connection, an error
+ * crashes it, and idle timeout and peer close end it the same way.
+ */
+export interface PipelineHandler<S, I = never> {
+  init(req: Request): InitResult<S> | PromiseLike<InitResult<S>>;
+  pipeline(
+    events$: Observable<MessageEvent<I>>,
+    state: S,
+    ctx: ConnectionContext<I>,
+  ): Observable<Command>;
+  terminate?(reason: TerminateReason, req: Request, state: S): void;
+}
+
+/** Either form of handler. */
+export type AnyHandler<S, I> = Handler<S, I> | PipelineHandler<S, I>;
+
+/** Accept the upgrade with an initial state and options. */
+export function upgrade<S>(state: S, options: UpgradeOptions = {}): UpgradeResult<S> {
+  return { type: 'upgrade', state, options };
+}
+
+/** Answer with plain HTTP instead of upgrading. */
+export function respond(
+  status: number,
+  headers: Headers = {},
+  body: string | Uint8Array = '',
+): RespondResult {
+  return { type: 'respond', status, headers, body };
+}
+
+/** Whether a handler is written as a pipeline. */
+export function isPipelineHandler<S, I>(handler: AnyHandler<S, I>): handler is PipelineHandler<S, I> {
+  return 'pipeline' in handler;
+}
+
+/** Re-exported for handler authors who want the engine's event types in their signatures. */
+export type { ConnectionEvent, MessageEvent };

@@ -1,0 +1,116 @@
+import type { Command } from './commands.js';
+import { RodeoError } from './errors.js';
+import { isValidCloseCode } from './reasons.js';
+import type { CallResult } from './results.js';
+
+/**
+ * Checks on what callbacks return. A failed check is the handler's error (the connection crashes
+ * with 1011), never a silent fix-up such as truncating an oversize control frame.
+ */
+
+/** RFC 6455 §5.5: control frame payloads are at most 125 bytes. */
+export const MAX_CONTROL_PAYLOAD = 125;
+
+/** Returns `value` as a call result, or throws `RODEO_ERR_INVALID_RESULT`. */
+export function validateResult<S>(value: unknown): CallResult<S> {
+  if (typeof value === 'object' && value !== null) {
+    const result = value as CallResult<S>;
+    switch (result.type) {
+      case 'ok':
+      case 'stop':
+        return result;
+      case 'reply':
+        if (Array.isArray(result.frames)) return result;
+        break;
+      case 'commands':
+        if (Array.isArray(result.commands)) return result;
+        break;
+    }
+  }
+  throw new RodeoError('RODEO_ERR_INVALID_RESULT', `not a call result: ${describe(value)}`);
+}
+
+/** Returns `value` as a command, or throws the matching `RODEO_ERR_…` error. */
+export function validateCommand(value: unknown): Command {
+  const command = value as Command;
+  switch (typeof value === 'object' && value !== null ? command.type : undefined) {
+    case 'text':
+      if (typeof (command as { data: unknown }).data === 'string') return command;
+      break;
+    case 'binary':
+      if ((command as { data: unknown }).data instanceof Uint8Array) return command;
+      break;
+    case 'ping':
+    case 'pong':
+      return validateControl(command as { type: string; data: unknown });
+    case 'close':
+      return validateClose(command as { code?: unknown; reason?: unknown });
+    case 'active':
+    case 'deflate':
+    case 'setOptions':
+    case 'shutdownReason':
+      return command;
+  }
+  throw new RodeoError('RODEO_ERR_INVALID_RESULT', `not a command: ${describe(value)}`);
+}
+
+/** UTF-8 byte length of a string, without Buffer (this folder stays runtime-neutral). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+function validateControl(frame: { type: string; data: unknown }): Command {
+  if (!(frame.data instanceof Uint8Array)) {
+    throw new RodeoError('RODEO_ERR_INVALID_RESULT', `${frame.type} payload must be a Uint8Array`);
+  }
+  if (frame.data.length > MAX_CONTROL_PAYLOAD) {
+    throw new RodeoError(
+      'RODEO_ERR_CONTROL_FRAME_TOO_LARGE',
+      `${frame.type} payload of ${frame.data.length} bytes exceeds ${MAX_CONTROL_PAYLOAD}`,
+    );
+  }
+  return frame as Command;
+}
+
+function validateClose(frame: { code?: unknown; reason?: unknown }): Command {
+  const { code, reason } = frame;
+  if (code === undefined) {
+    if (reason !== undefined) {
+      throw new RodeoError('RODEO_ERR_INVALID_RESULT', 'a close reason needs a close code');
+    }
+    return frame as Command;
+  }
+  if (typeof code !== 'number' || !isValidCloseCode(code)) {
+    throw new RodeoError('RODEO_ERR_INVALID_CLOSE_CODE', `close code ${String(code)} may not be sent`);
+  }
+  if (reason !== undefined) {
+    if (typeof reason !== 'string') {
+      throw new RodeoError('RODEO_ERR_INVALID_RESULT', 'a close reason must be a string');
+    }
+    if (utf8Length(reason) > MAX_CONTROL_PAYLOAD - 2) {
+      throw new RodeoError(
+        'RODEO_ERR_CONTROL_FRAME_TOO_LARGE',
+        `close reason of ${utf8Length(reason)} bytes exceeds ${MAX_CONTROL_PAYLOAD - 2}`,
+      );
+    }
+  }
+  return frame as Command;
+}
+
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,3 @@
+/** rodeo: Cowboy-style WebSocket handlers as RxJS pipelines. */
+export * from './handler/index.js';
+export * from './operators/index.js';

@@ -1,0 +1,240 @@
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  catchError,
+  connect,
+  endWith,
+  filter,
+  from,
+  map,
+  merge,
+  Observable,
+  startWith,
+  tap,
+  throwError,
+  throwIfEmpty,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
+import type { Command } from '../handler/commands.js';
+import type { ConnectionContext } from '../handler/context.js';
+import { RodeoError } from '../handler/errors.js';
+import type { ConnectionEvent, ConnectionOutput, EndEvent, MessageEvent } from '../handler/events.js';
+import { close } from '../handler/frames.js';
+import {
+  isPipelineHandler,
+  type AnyHandler,
+  type Handler,
+  type PipelineHandler,
+  type Result,
+} from '../handler/handler.js';
+import { reasons, type CallbackName, type TerminateReason } from '../handler/reasons.js';
+import { ok, type CallResult } from '../handler/results.js';
+import { validateCommand, validateResult } from '../handler/validate.js';
+import { endOnce } from './endOnce.js';
+import { idleTimeout } from './idleTimeout.js';
+import { mailboxScan, type Accumulated } from './mailboxScan.js';
+import { resultCommands } from './resultCommands.js';
+import { stopAtClose } from './stopAtClose.js';
+
+/** Cowboy's default idle timeout. */
+export const DEFAULT_IDLE_TIMEOUT = 60_000;
+
+/** Where errors that cannot end a connection (a throwing `terminate`) and crashes are reported. */
+export type ErrorReporter = (error: unknown, where: CallbackName | 'terminate') => void;
+
+/** Everything the engine needs besides the handler and the events. */
+export interface ConnectionSetup<S, I> {
+  /** The state `init` returned. */
+  readonly state: S;
+  readonly ctx: ConnectionContext<I>;
+  /** Milliseconds (default 60 000; `Infinity` disables). */
+  readonly idleTimeout?: number;
+  /** Time source for the idle timeout; virtual time in tests. */
+  readonly scheduler?: SchedulerLike;
+  /** Told about crashes and about errors thrown by `terminate`. */
+  readonly onError?: ErrorReporter;
+}
+
+/**
+ * The per-connection engine: connection events in, what to do on the wire out.
+ *
+ * Frames and info (merged, in arrival order) are handed to the handler one at a time; a scan over
+ * its results yields the commands to apply. End events (peer close, protocol and socket errors,
+ * shutdown, backpressure) and the idle timeout end the connection at once. The output ends with
+ * exactly one terminal notification, then completes; it never errors. `terminate` is called exactly
+ * once, just before the terminal notification, with the last settled state.
+ *
+ * ```
+ * events: -a--b--p         a, b = text frames, p = end(remote 1000)
+ * echo:   -a--b--(t|)      t = terminal(remote 1000)
+ * ```
+ *
+ * @param handler A callback handler or a pipeline handler.
+ * @param setup The initial state, context and timing.
+ * @return A function from the connection's events to its outputs.
+ */
+export function connection<S, I>(
+  handler: AnyHandler<S, I>,
+  setup: ConnectionSetup<S, I>,
+): OperatorFunction<ConnectionEvent<I>, ConnectionOutput> {
+  return (events$) =>
+    new Observable<ConnectionOutput>((subscriber) => {
+      let state = setup.state;
+      const report = setup.onError ?? (() => undefined);
+      const durations = new BehaviorSubject(setup.idleTimeout ?? DEFAULT_IDLE_TIMEOUT);
+      const behaviour = isPipelineHandler(handler)
+        ? pipelineBehaviour(handler, setup)
+        : callbackBehaviour(handler, setup, (next) => (state = next));
+
+      return events$
+        .pipe(
+          idleTimeout(durations, setup.scheduler ?? asyncScheduler),
+          connect((shared) =>
+            merge(
+              shared.pipe(filter(isEnd), map(toTerminal)),
+              behaviour(shared.pipe(filter(isMessage))).pipe(
+                tap((output) => {
+                  if (output.type === 'setOptions' && output.options.idleTimeout !== undefined) {
+                    durations.next(output.options.idleTimeout);
+                  }
+                }),
+                stopAtClose(),
+              ),
+            ),
+          ),
+          endOnce({
+            crashReason: (error) => {
+              const reason =
+                error instanceof CallbackFailure
+                  ? reasons.crash(error.callback, error.error)
+                  : reasons.crash('pipeline', error);
+              report(reason.error, reason.callback);
+              return reason;
+            },
+            onEnd: (reason) => {
+              durations.complete();
+              try {
+                handler.terminate?.(reason, setup.ctx.req, state);
+              } catch (err) {
+                report(err, 'terminate');
+              }
+            },
+          }),
+        )
+        .subscribe(subscriber);
+    });
+}
+
+/** An error from a handler callback, tagged with the callback it came from. */
+class CallbackFailure {
+  constructor(
+    readonly callback: CallbackName,
+    readonly error: unknown,
+  ) {}
+}
+
+const INIT = Symbol('websocketInit');
+type Mail<I> = MessageEvent<I> | typeof INIT;
+
+type Behaviour<I> = (
+  messages$: Observable<MessageEvent<I>>,
+) => Observable<ConnectionOutput>;
+
+function callbackBehaviour<S, I>(
+  handler: Handler<S, I>,
+  setup: ConnectionSetup<S, I>,
+  settle: (state: S) => void,
+): Behaviour<I> {
+  const { ctx } = setup;
+  const call = (result: CallResult<S>, mail: Mail<I>): Accumulated<CallResult<S>> => {
+    const state = result.state;
+    if (mail === INIT) {
+      return handler.websocketInit
+        ? settled(handler.websocketInit(state, ctx), 'websocketInit')
+        : result;
+    }
+    return mail.type === 'frame'
+      ? settled(handler.websocketHandle(mail.frame, state, ctx), 'websocketHandle')
+      : settled(handler.websocketInfo(mail.info, state, ctx), 'websocketInfo');
+  };
+  const accumulate = (result: CallResult<S>, mail: Mail<I>): Accumulated<CallResult<S>> => {
+    try {
+      return call(result, mail);
+    } catch (err) {
+      throw err instanceof CallbackFailure ? err : new CallbackFailure(callbackOf(mail), err);
+    }
+  };
+  return (messages$) => {
+    const mails$: Observable<Mail<I>> = handler.websocketInit
+      ? messages$.pipe(startWith<Mail<I>>(INIT))
+      : messages$;
+    return mails$.pipe(
+      mailboxScan(accumulate, ok(setup.state)),
+      tap((result) => settle(result.state)),
+      resultCommands(),
+    );
+  };
+}
+
+function callbackOf<I>(mail: Mail<I>): CallbackName {
+  if (mail === INIT) return 'websocketInit';
+  return mail.type === 'frame' ? 'websocketHandle' : 'websocketInfo';
+}
+
+/** Checks a callback's result now, or when it settles. */
+function settled<S>(result: Result<S>, callback: CallbackName): Accumulated<CallResult<S>> {
+  if (isSettled(result)) return checked(result, callback);
+  return from(result).pipe(
+    throwIfEmpty(
+      () => new RodeoError('RODEO_ERR_EMPTY_RESULT', `${callback} completed without a result`),
+    ),
+    map((value) => checked<S>(value, callback)),
+    catchError((err: unknown) =>
+      throwError(() => (err instanceof CallbackFailure ? err : new CallbackFailure(callback, err))),
+    ),
+  );
+}
+
+function isSettled<S>(result: Result<S>): result is CallResult<S> {
+  return (
+    typeof result === 'object' &&
+    result !== null &&
+    !(result instanceof Observable) &&
+    typeof (result as { then?: unknown }).then !== 'function'
+  );
+}
+
+function checked<S>(value: unknown, callback: CallbackName): CallResult<S> {
+  try {
+    const result = validateResult<S>(value);
+    if (result.type === 'reply') result.frames.forEach(validateCommand);
+    else if (result.type === 'commands') result.commands.forEach(validateCommand);
+    return result;
+  } catch (err) {
+    throw new CallbackFailure(callback, err);
+  }
+}
+
+function pipelineBehaviour<S, I>(
+  handler: PipelineHandler<S, I>,
+  setup: ConnectionSetup<S, I>,
+): Behaviour<I> {
+  return (messages$) =>
+    handler.pipeline(messages$, setup.state, setup.ctx).pipe(
+      map((command): Command => validateCommand(command)),
+      endWith(close(1000)),
+    );
+}
+
+function isEnd<I>(event: ConnectionEvent<I>): event is EndEvent {
+  return event.type === 'end';
+}
+
+function isMessage<I>(event: ConnectionEvent<I>): event is MessageEvent<I> {
+  return event.type !== 'end';
+}
+
+function toTerminal(event: EndEvent): ConnectionOutput {
+  return { type: 'terminal', reason: event.reason satisfies TerminateReason };
+}

@@ -1,0 +1,76 @@
+import {
+  asyncScheduler,
+  isObservable,
+  Observable,
+  of,
+  type MonoTypeOperatorFunction,
+  type SchedulerAction,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
+import type { ConnectionEvent } from '../handler/events.js';
+import { reasons } from '../handler/reasons.js';
+
+/**
+ * Ends a connection's event stream with a `timeout` end event when no frame was received for the
+ * current idle timeout.
+ *
+ * Only received frames (pings and pongs too) count as activity; info messages do not. Each value of
+ * `duration` replaces the timeout and restarts the wait from that moment (`Infinity` disables it).
+ * The timer is one scheduled action per connection, re-armed lazily: a frame only records the time.
+ *
+ * ```
+ * source:   -f--i------f-----------
+ * duration: 5
+ * result:   -f--i------f----(e|)       e = end(timeout), five frames after the last f
+ * ```
+ *
+ * @param duration The idle timeout in milliseconds, or an Observable of successive values.
+ * @param scheduler Where time comes from; virtual time under `TestScheduler.run`.
+ * @return A function that passes events through and appends `end(timeout)` once idle.
+ */
+export function idleTimeout<I>(
+  duration: number | Observable<number>,
+  scheduler: SchedulerLike = asyncScheduler,
+): MonoTypeOperatorFunction<ConnectionEvent<I>> {
+  const durations = isObservable(duration) ? duration : of(duration);
+  return (source) =>
+    new Observable<ConnectionEvent<I>>((subscriber) => {
+      let timeout = Infinity;
+      let lastActivity = scheduler.now();
+      let timer: Subscription | undefined;
+
+      function check(this: SchedulerAction<undefined>): void {
+        const remaining = lastActivity + timeout - scheduler.now();
+        if (remaining > 0) {
+          this.schedule(undefined, remaining);
+          return;
+        }
+        subscriber.next({ type: 'end', reason: reasons.timeout });
+        subscriber.complete();
+      }
+
+      const durationSubscription = durations.subscribe({
+        next: (ms) => {
+          timeout = ms;
+          lastActivity = scheduler.now();
+          timer?.unsubscribe();
+          timer = Number.isFinite(ms) ? scheduler.schedule(check, Math.max(0, ms)) : undefined;
+        },
+        error: (err: unknown) => subscriber.error(err),
+      });
+      const sourceSubscription = source.subscribe({
+        next: (event) => {
+          if (event.type === 'frame') lastActivity = scheduler.now();
+          subscriber.next(event);
+        },
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        sourceSubscription.unsubscribe();
+        durationSubscription.unsubscribe();
+        timer?.unsubscribe();
+      };
+    });
+}

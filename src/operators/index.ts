@@ -1,0 +1,10 @@
+/** The per-connection engine and the public RxJS operators it is built from. */
+export { connection, DEFAULT_IDLE_TIMEOUT } from './connection.js';
+export type { ConnectionSetup, ErrorReporter } from './connection.js';
+export { endOnce } from './endOnce.js';
+export type { EndOnceOptions } from './endOnce.js';
+export { idleTimeout } from './idleTimeout.js';
+export { mailboxScan } from './mailboxScan.js';
+export type { Accumulated } from './mailboxScan.js';
+export { HIBERNATE, resultCommands } from './resultCommands.js';
+export { stopAtClose } from './stopAtClose.js';
