@@ -1,6 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const src = (path: string): string => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^rodeo\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^rodeo$/, replacement: src('index.ts') },
+    ],
+  },
   test: {
     include: ['spec/**/*.spec.ts'],
     testTimeout: 20_000,

@@ -17,6 +17,14 @@ export const ErrorCodes = {
   RODEO_ERR_JSON_DECODE: null,
   /** A server option or route is invalid (thrown by `serve`/`attach`, never on a connection). */
   RODEO_ERR_INVALID_OPTION: null,
+  /**
+   * `init` asked for an upgrade the server cannot perform: a subprotocol the peer did not offer, an
+   * invalid response header, out-of-range deflate parameters. The peer gets HTTP 500, `terminate`
+   * gets `crash` from `init`.
+   */
+  RODEO_ERR_INVALID_UPGRADE: null,
+  /** `Registry#broadcast` was given a close frame or an invalid frame (thrown to the caller). */
+  RODEO_ERR_INVALID_BROADCAST: null,
 } as const;
 
 /** A stable rodeo error code. */

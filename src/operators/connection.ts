@@ -19,7 +19,12 @@ import {
 import type { Command } from '../handler/commands.js';
 import type { ConnectionContext } from '../handler/context.js';
 import { RodeoError } from '../handler/errors.js';
-import type { ConnectionEvent, ConnectionOutput, EndEvent, MessageEvent } from '../handler/events.js';
+import type {
+  ConnectionEvent,
+  ConnectionOutput,
+  EndEvent,
+  MessageEvent,
+} from '../handler/events.js';
 import { close } from '../handler/frames.js';
 import {
   isPipelineHandler,
@@ -137,9 +142,7 @@ class CallbackFailure {
 const INIT = Symbol('websocketInit');
 type Mail<I> = MessageEvent<I> | typeof INIT;
 
-type Behaviour<I> = (
-  messages$: Observable<MessageEvent<I>>,
-) => Observable<ConnectionOutput>;
+type Behaviour<I> = (messages$: Observable<MessageEvent<I>>) => Observable<ConnectionOutput>;
 
 function callbackBehaviour<S, I>(
   handler: Handler<S, I>,

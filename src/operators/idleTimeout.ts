@@ -20,9 +20,9 @@ import { reasons } from '../handler/reasons.js';
  * The timer is one scheduled action per connection, re-armed lazily: a frame only records the time.
  *
  * ```
- * source:   -f--i------f-----------
- * duration: 5
- * result:   -f--i------f----(e|)       e = end(timeout), five frames after the last f
+ * source:   -f--i-f---------      f = frame, i = info (not activity)
+ * duration: 6
+ * result:   -f--i-f-----(e|)      e = end(timeout), six frames after the last f
  * ```
  *
  * @param duration The idle timeout in milliseconds, or an Observable of successive values.

@@ -1,4 +1,11 @@
-import { from, isObservable, Observable, type ObservableInput, type OperatorFunction, type Subscription } from 'rxjs';
+import {
+  from,
+  isObservable,
+  Observable,
+  type ObservableInput,
+  type OperatorFunction,
+  type Subscription,
+} from 'rxjs';
 
 /** What a `mailboxScan` accumulator may return: a value now, or a Promise or Observable of values. */
 export type Accumulated<A> = A | PromiseLike<A> | Observable<A>;
@@ -17,9 +24,9 @@ export type Accumulated<A> = A | PromiseLike<A> | Observable<A>;
  *    queue and unsubscribes the pending Observable.
  *
  * ```
- * source:      -a--b-c----------
- * accumulator: a → later(--A|), b → B, c → C
- * result:      ---A-(BC)--------   b and c waited for A
+ * source:      -abc-------
+ * accumulator: a → --A|, b → B, c → C
+ * result:      ---A(BC)---   b and c waited for A to complete
  * ```
  *
  * @param accumulator Called with the current accumulation, the value and its index.

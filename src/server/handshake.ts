@@ -1,0 +1,87 @@
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocketVersion } from '../handler/context.js';
+import type { Headers } from '../handler/request.js';
+
+/**
+ * The HTTP side of the opening handshake (RFC 6455 §4.2.1, SEMANTICS §3): what makes a request a
+ * WebSocket upgrade, and how refusals are written on the raw socket.
+ */
+
+/** What a handshake check decided. */
+export type HandshakeCheck =
+  | { readonly type: 'accept'; readonly version: WebSocketVersion }
+  | { readonly type: 'reject'; readonly status: 400 | 426; readonly headers: Headers };
+
+const KEY = /^[+/0-9A-Za-z]{22}==$/;
+const VERSIONS: Readonly<Record<string, WebSocketVersion>> = { '7': 7, '8': 8, '13': 13 };
+
+/** `Sec-WebSocket-Version` values rodeo speaks, newest first (RFC 6455 §4.4). */
+export const SUPPORTED_VERSIONS = '13, 8, 7';
+
+/** Whether a request asks for a WebSocket at all (`Upgrade: websocket`). */
+export function asksForWebSocket(req: IncomingMessage): boolean {
+  return tokens(req.headers.upgrade).includes('websocket');
+}
+
+/**
+ * Checks an upgrade request on a WebSocket route: not a WebSocket upgrade → 426 with
+ * `Upgrade: websocket`; malformed → 400; unknown version → 426 with the versions rodeo speaks.
+ */
+export function checkHandshake(req: IncomingMessage): HandshakeCheck {
+  if (!asksForWebSocket(req)) {
+    return reject(426, { Upgrade: 'websocket', Connection: 'Upgrade' });
+  }
+  const key = req.headers['sec-websocket-key'];
+  const version = req.headers['sec-websocket-version'];
+  if (
+    req.method !== 'GET' ||
+    !tokens(req.headers.connection).includes('upgrade') ||
+    typeof key !== 'string' ||
+    !KEY.test(key.trim()) ||
+    typeof version !== 'string'
+  ) {
+    return reject(400, {});
+  }
+  const known = VERSIONS[version.trim()];
+  if (known === undefined) return reject(426, { 'Sec-WebSocket-Version': SUPPORTED_VERSIONS });
+  return { type: 'accept', version: known };
+}
+
+/**
+ * Writes a complete HTTP/1.1 response on a socket that left Node's HTTP parser (an upgrade), then
+ * closes it once written. Never throws: the socket may already be gone.
+ */
+export function writeHttpResponse(
+  socket: Duplex,
+  status: number,
+  headers: Headers,
+  body: string | Uint8Array = STATUS_CODES[status] ?? '',
+): void {
+  if (socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const payload = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
+  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}`];
+  const seen = new Set<string>();
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    seen.add(name.toLowerCase());
+    for (const one of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${String(one)}`);
+  }
+  if (!seen.has('connection')) lines.push('Connection: close');
+  if (!seen.has('content-type') && payload.length > 0) lines.push('Content-Type: text/plain');
+  lines.push(`Content-Length: ${payload.length}`);
+  socket.once('finish', () => socket.destroy());
+  socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), payload]));
+}
+
+function reject(status: 400 | 426, headers: Headers): HandshakeCheck {
+  return { type: 'reject', status, headers };
+}
+
+function tokens(header: string | string[] | undefined): string[] {
+  const joined = Array.isArray(header) ? header.join(',') : (header ?? '');
+  return joined.split(',').map((token) => token.trim().toLowerCase());
+}

@@ -1,0 +1,64 @@
+import { RodeoError } from '../handler/errors.js';
+
+/**
+ * Defaults and checks for the size limits (SEMANTICS §2, §4; issue 3 point 11).
+ */
+
+/** Default largest message: 1 MiB (Cowboy's `max_frame_size` is unlimited; ws's 100 MiB). */
+export const DEFAULT_MAX_FRAME_SIZE = 1024 * 1024;
+
+/** Default outbound bound per connection: 4 MiB waiting in user space. */
+export const DEFAULT_MAX_QUEUE_BYTES = 4 * 1024 * 1024;
+
+/** Default time given to peers to answer a close frame on shutdown (and after any server close). */
+export const DEFAULT_SHUTDOWN_TIMEOUT = 5_000;
+
+/**
+ * The smallest fragment payload that may count toward a full-size message. With the fragment
+ * limit derived from it, a message made of fragments of at least 64 bytes always reaches
+ * `maxFrameSize` before the fragment limit (Autobahn 9.3/9.4 use 64-byte fragments and up), while
+ * a flood of 1-byte fragments is cut off after `maxFrameSize / 64` of them. Each buffered fragment
+ * costs ws about 100–130 bytes (a Buffer view plus its share of the socket chunk), so that flood
+ * holds about 2× `maxFrameSize` (measured: see README "Fragment floods").
+ */
+export const MIN_FRAGMENT_BYTES = 64;
+
+/** ws's own floor (its default of 16 384 fragments) for small `maxFrameSize` values. */
+const MIN_FRAGMENTS = 16 * 1024;
+
+/** The fragment limit for a message size limit (unless the server sets `maxFragments`). */
+export function fragmentLimit(maxFrameSize: number): number {
+  if (!Number.isFinite(maxFrameSize)) return 0; // 0: unlimited, as in ws
+  return Math.max(MIN_FRAGMENTS, Math.ceil(maxFrameSize / MIN_FRAGMENT_BYTES));
+}
+
+/** ws takes sizes as 32-bit integers (`| 0`): clamp "unlimited" to its "no limit" value 0. */
+export function wsSize(bytes: number): number {
+  return Number.isFinite(bytes) && bytes < 2 ** 31 ? bytes : 0;
+}
+
+/** Throws `code` unless `value` is a positive integer (or `Infinity` when allowed). */
+export function checkSize(
+  code: 'RODEO_ERR_INVALID_OPTION' | 'RODEO_ERR_INVALID_UPGRADE',
+  name: string,
+  value: number,
+  allowInfinity = true,
+): number {
+  const ok =
+    (typeof value === 'number' && Number.isInteger(value) && value > 0) ||
+    (allowInfinity && value === Infinity);
+  if (!ok) throw new RodeoError(code, `${name} must be a positive integer, got ${String(value)}`);
+  return value;
+}
+
+/** Throws `code` unless `value` is a non-negative number of milliseconds or `Infinity`. */
+export function checkDuration(
+  code: 'RODEO_ERR_INVALID_OPTION' | 'RODEO_ERR_INVALID_UPGRADE',
+  name: string,
+  value: number,
+): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new RodeoError(code, `${name} must be ≥ 0 milliseconds, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,89 @@
+import type { TerminateReason } from '../handler/reasons.js';
+
+/**
+ * Counters a user can read or export (Prometheus, logs): cheap integer bumps on the hot path, a
+ * plain-object `snapshot()` for exporters.
+ */
+
+/** Terminal reasons by type. */
+export type TerminatedCounts = Readonly<Record<TerminateReason['type'], number>>;
+
+/** A plain copy of every counter. */
+export interface MetricsSnapshot {
+  readonly open: number;
+  readonly framesIn: number;
+  readonly framesOut: number;
+  readonly terminated: TerminatedCounts;
+  /** The largest outbound queue (bytes buffered in user space) any connection reached. */
+  readonly peakQueueBytes: number;
+}
+
+/** Live counters of one server or attachment. */
+export interface Metrics {
+  /** Connections upgraded and not yet terminated. */
+  readonly open: number;
+  /** Messages and control frames received from peers. */
+  readonly framesIn: number;
+  /** Frames written to peers (including broadcasts and close frames). */
+  readonly framesOut: number;
+  /** How many connections ended, by reason type (`normal`: init answered with plain HTTP). */
+  readonly terminated: TerminatedCounts;
+  /** The largest outbound queue in bytes any connection reached. */
+  readonly peakQueueBytes: number;
+  /** A plain copy, safe to serialize. */
+  snapshot(): MetricsSnapshot;
+}
+
+/** The writable side, used by the server internals. */
+export interface MetricsRecorder extends Metrics {
+  opened(): void;
+  frameIn(): void;
+  frameOut(): void;
+  queued(bytes: number): void;
+  ended(reason: TerminateReason, wasOpen: boolean): void;
+}
+
+/** Fresh counters at zero. */
+export function createMetrics(): MetricsRecorder {
+  const terminated: Record<TerminateReason['type'], number> = {
+    normal: 0,
+    remote: 0,
+    stop: 0,
+    timeout: 0,
+    crash: 0,
+    error: 0,
+    shutdown: 0,
+    backpressure: 0,
+  };
+  let open = 0;
+  let framesIn = 0;
+  let framesOut = 0;
+  let peakQueueBytes = 0;
+  const metrics: MetricsRecorder = {
+    get open() {
+      return open;
+    },
+    get framesIn() {
+      return framesIn;
+    },
+    get framesOut() {
+      return framesOut;
+    },
+    get peakQueueBytes() {
+      return peakQueueBytes;
+    },
+    terminated,
+    snapshot: () => ({ open, framesIn, framesOut, peakQueueBytes, terminated: { ...terminated } }),
+    opened: () => void open++,
+    frameIn: () => void framesIn++,
+    frameOut: () => void framesOut++,
+    queued: (bytes) => {
+      if (bytes > peakQueueBytes) peakQueueBytes = bytes;
+    },
+    ended: (reason, wasOpen) => {
+      terminated[reason.type]++;
+      if (wasOpen) open--;
+    },
+  };
+  return metrics;
+}

@@ -1,0 +1,89 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { asksForWebSocket } from './handshake.js';
+import type { Metrics } from './metrics.js';
+import { closeRuntime, createRuntime, type ServeOptions, type ServerRuntime } from './options.js';
+import type { Registry } from './registry.js';
+import { parseTarget } from './requestSnapshot.js';
+import { handleUpgrade } from './upgrade.js';
+
+/** A running rodeo server. */
+export interface RodeoServer {
+  /** `http://HOST:PORT` of the bound address (use `ws://` for clients). */
+  readonly url: string;
+  readonly port: number;
+  readonly httpServer: Server;
+  readonly registry: Registry;
+  readonly metrics: Metrics;
+  /** Stops accepting, closes every connection with 1001 after flushing, then closes the server. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an HTTP server that serves only WebSocket routes: a plain request on a route gets 426
+ * (`Upgrade: websocket`), any other plain request 404.
+ *
+ * ```ts
+ * const server = await serve({ port: 8080, routes: { '/echo': echo } });
+ * ```
+ *
+ * @param options Routes, server options, port (default 0) and host (default 127.0.0.1).
+ * @return The running server, once it listens.
+ */
+export async function serve(options: ServeOptions): Promise<RodeoServer> {
+  const runtime = createRuntime(options);
+  const httpServer = createServer((req, res) => answerPlainRequest(runtime, req, res));
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void handleUpgrade(runtime.context, req, socket, head);
+  });
+  // A malformed request line must not throw; Node answers 400 when this listener ends the socket.
+  httpServer.on('clientError', (_err, socket: Duplex) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    httpServer,
+    registry: runtime.registry,
+    metrics: runtime.metrics,
+    close: () => (closing ??= closeAll(runtime, httpServer)),
+  };
+}
+
+async function closeAll(runtime: ServerRuntime, httpServer: Server): Promise<void> {
+  const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+  httpServer.closeIdleConnections();
+  await closeRuntime(runtime);
+  httpServer.closeAllConnections();
+  await stopped;
+}
+
+function answerPlainRequest(
+  runtime: ServerRuntime,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  const route = runtime.context.routes.match(parseTarget(req.url ?? '/').path);
+  if (route === undefined) {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
+  } else if (asksForWebSocket(req)) {
+    // Upgrade: websocket without Connection: upgrade — a malformed handshake.
+    res.writeHead(400, { 'Content-Type': 'text/plain', Connection: 'close' }).end('Bad Request');
+  } else {
+    res
+      .writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' })
+      .end('Upgrade Required');
+  }
+}

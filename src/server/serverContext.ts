@@ -1,0 +1,19 @@
+import type { Logger } from './logger.js';
+import type { MetricsRecorder } from './metrics.js';
+import type { Registry } from './registry.js';
+import type { RouteTable } from './routes.js';
+import type { ConnectionTracker } from './shutdown.js';
+import type { WsServerPool } from './wsServers.js';
+
+/** What every upgrade and connection of one server (or attachment) shares. */
+export interface ServerContext {
+  readonly routes: RouteTable;
+  readonly registry: Registry;
+  readonly logger: Logger;
+  readonly metrics: MetricsRecorder;
+  readonly pool: WsServerPool;
+  readonly tracker: ConnectionTracker;
+  readonly maxQueueBytes: number;
+  /** The fixed fragment limit, or `undefined` to derive it from each `maxFrameSize`. */
+  readonly maxFragments: number | undefined;
+}

@@ -1,0 +1,144 @@
+import WebSocket from 'ws';
+
+/**
+ * The only module that touches `ws` internals (8.x field names, read from node_modules/ws/lib).
+ * Each access is checked, so a `ws` release that renames a field fails loudly in the specs instead
+ * of silently dropping a limit.
+ *
+ * Why internals at all: `ws` fixes `maxPayload` and `maxFragments` per server, but rodeo's
+ * `setOptions({ maxFrameSize })` changes them on a live connection; the Receiver and the
+ * permessage-deflate extension read them on every frame, so updating the fields takes effect at once.
+ */
+
+interface ReceiverInternals {
+  _maxPayload: number;
+  _maxFragments: number;
+  _fragmented: number;
+  _state: number;
+  _bufferedBytes: number;
+  prependListener(event: 'error', listener: (err: Error & { code?: string }) => void): void;
+}
+
+interface DeflateInternals {
+  _maxPayload: number;
+  _deflate: { close(): void } | null;
+  _inflate: { close(): void } | null;
+  params: Readonly<Record<string, unknown>> | null;
+}
+
+interface SenderInternals {
+  _queue: unknown[];
+  _state: number;
+}
+
+interface SocketInternals {
+  _receiver: ReceiverInternals | null;
+  _sender: SenderInternals | null;
+  _extensions: Readonly<Record<string, DeflateInternals | undefined>>;
+}
+
+interface SenderStatic {
+  frame(
+    data: Buffer,
+    options: { fin: boolean; mask: boolean; opcode: number; readOnly: boolean; rsv1: boolean },
+  ): Buffer[];
+}
+
+const DEFLATE = 'permessage-deflate';
+/** Receiver/Sender idle state (`GET_INFO` / `DEFAULT`) in ws 8. */
+const IDLE_STATE = 0;
+
+/** Sets the largest message (also after inflation) and the most fragments a message may have. */
+export function setMessageLimits(ws: WebSocket, maxPayload: number, maxFragments: number): void {
+  const receiver = receiverOf(ws);
+  receiver._maxPayload = maxPayload;
+  receiver._maxFragments = maxFragments;
+  const deflate = deflateOf(ws);
+  if (deflate !== undefined) deflate._maxPayload = maxPayload;
+}
+
+/**
+ * Makes a fragment flood close with 1009 (message too big) instead of ws's 1008: it is the same
+ * condition as `maxFrameSize` (one message costing too much memory), so the peer gets the code
+ * rodeo's `badsize` reason promises. Must run before ws's own listener sends the close frame.
+ */
+export function fragmentFloodIsTooBig(ws: WebSocket): void {
+  receiverOf(ws).prependListener('error', (err) => {
+    if (err.code !== 'WS_ERR_TOO_MANY_BUFFERED_PARTS') return;
+    const status = Object.getOwnPropertySymbols(err).find((s) => s.description === 'status-code');
+    if (status !== undefined) (err as unknown as Record<symbol, number>)[status] = 1009;
+  });
+}
+
+/** The negotiated permessage-deflate parameters, or `undefined` if compression is off. */
+export function deflateParams(ws: WebSocket): Readonly<Record<string, unknown>> | undefined {
+  return deflateOf(ws)?.params ?? undefined;
+}
+
+/**
+ * Frees the zlib contexts an idle connection can re-create (ws creates them lazily on the next
+ * message). The compressor can always be dropped between messages: a fresh one only stops
+ * back-referencing earlier messages, which the peer decodes as before (RFC 7692 §7.1.1.1). The
+ * decompressor holds the peer's window, so it is dropped only when the peer promised not to use it
+ * (`client_no_context_takeover`). Returns the number of contexts freed.
+ */
+export function releaseDeflateContexts(ws: WebSocket): number {
+  const deflate = deflateOf(ws);
+  if (deflate === undefined || ws.readyState !== WebSocket.OPEN) return 0;
+  let freed = 0;
+  const sender = (ws as unknown as SocketInternals)._sender;
+  if (
+    deflate._deflate !== null &&
+    sender !== null &&
+    sender._state === IDLE_STATE &&
+    sender._queue.length === 0
+  ) {
+    deflate._deflate.close();
+    deflate._deflate = null;
+    freed++;
+  }
+  const receiver = receiverOf(ws);
+  const atBoundary =
+    receiver._state === IDLE_STATE && receiver._fragmented === 0 && receiver._bufferedBytes === 0;
+  if (
+    deflate._inflate !== null &&
+    atBoundary &&
+    deflate.params?.client_no_context_takeover === true
+  ) {
+    deflate._inflate.close();
+    deflate._inflate = null;
+    freed++;
+  }
+  return freed;
+}
+
+/**
+ * A server (unmasked, uncompressed) frame for `data`, built once with ws's own framing so a
+ * broadcast does not re-encode the message per member.
+ */
+export function serializeFrame(opcode: 0x1 | 0x2 | 0x9 | 0xa | 0x8, data: Buffer): Buffer[] {
+  const sender = (WebSocket as unknown as { Sender: SenderStatic }).Sender;
+  return sender.frame(data, { fin: true, mask: false, opcode, readOnly: true, rsv1: false });
+}
+
+/** Whether ws has nothing of its own queued (so raw writes keep their order). */
+export function senderIsIdle(ws: WebSocket): boolean {
+  const sender = (ws as unknown as SocketInternals)._sender;
+  return sender !== null && sender._state === IDLE_STATE && sender._queue.length === 0;
+}
+
+function receiverOf(ws: WebSocket): ReceiverInternals {
+  const receiver = (ws as unknown as SocketInternals)._receiver;
+  if (receiver === null || typeof receiver._maxPayload !== 'number') {
+    throw new Error('ws internals changed: Receiver#_maxPayload not found');
+  }
+  return receiver;
+}
+
+function deflateOf(ws: WebSocket): DeflateInternals | undefined {
+  const deflate = (ws as unknown as SocketInternals)._extensions[DEFLATE];
+  if (deflate !== undefined && typeof deflate._maxPayload !== 'number') {
+    throw new Error('ws internals changed: PerMessageDeflate#_maxPayload not found');
+  }
+  return deflate;
+}

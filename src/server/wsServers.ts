@@ -1,0 +1,136 @@
+import type { IncomingMessage } from 'node:http';
+import WebSocket, { WebSocketServer, type PerMessageDeflateOptions, type ServerOptions } from 'ws';
+import { RodeoError } from '../handler/errors.js';
+import type { DeflateOptions } from '../handler/handler.js';
+
+/**
+ * `ws` fixes compression, size and UTF-8 options per `WebSocketServer`, while rodeo lets each
+ * `init` choose them. So rodeo keeps one `noServer` WebSocketServer per distinct option set,
+ * created on first use and cached (an app has a handful of sets, not one per connection).
+ */
+
+/** The per-connection options that select a WebSocketServer. */
+export interface WsOptionSet {
+  readonly compress: false | DeflateOptions;
+  readonly maxPayload: number;
+  readonly maxFragments: number;
+  readonly validateUtf8: boolean;
+}
+
+/** What the handshake of one request adds to ws's 101 response. */
+export interface HandshakeExtras {
+  readonly protocol: string | undefined;
+  readonly headers: readonly string[];
+}
+
+/** The cache of WebSocketServers. */
+export interface WsServerPool {
+  /** The server for an option set (created once). */
+  get(options: WsOptionSet): WebSocketServer;
+  /** Records what `req`'s 101 response must carry; read back synchronously by ws's hooks. */
+  extras(req: IncomingMessage, extras: HandshakeExtras): void;
+  /** Closes every cached server (their sockets are rodeo's to close). */
+  close(): void;
+}
+
+/** ws 8.23 options that @types/ws does not declare yet. */
+interface NewerWsOptions {
+  closeTimeout: number;
+  maxFragments: number;
+}
+
+interface OfferParser {
+  extension: { parse(header: string): Record<string, Record<string, unknown>[] | undefined> };
+  PerMessageDeflate: new (options: object) => { accept(offers: unknown): unknown };
+}
+
+/** Creates an empty pool; `closeTimeout` bounds how long ws waits for a peer's close reply. */
+export function createWsServerPool(closeTimeout: number): WsServerPool {
+  const servers = new Map<string, WebSocketServer>();
+  const pending = new WeakMap<IncomingMessage, HandshakeExtras>();
+  return {
+    get(options) {
+      const key = JSON.stringify(options);
+      let server = servers.get(key);
+      if (server === undefined) {
+        const wsOptions: ServerOptions & NewerWsOptions = {
+          noServer: true,
+          clientTracking: false,
+          closeTimeout,
+          maxPayload: options.maxPayload,
+          maxFragments: options.maxFragments,
+          skipUTF8Validation: !options.validateUtf8,
+          perMessageDeflate: options.compress === false ? false : toWsDeflate(options.compress),
+          // The subprotocol is init's decision, never ws's default "first offered".
+          handleProtocols: (_offered, req) => pending.get(req)?.protocol ?? false,
+        };
+        server = new WebSocketServer(wsOptions);
+        server.on('headers', (lines: string[], req: IncomingMessage) => {
+          lines.push(...(pending.get(req)?.headers ?? []));
+        });
+        servers.set(key, server);
+      }
+      return server;
+    },
+    extras(req, extras) {
+      pending.set(req, extras);
+    },
+    close() {
+      for (const server of servers.values()) server.close();
+      servers.clear();
+    },
+  };
+}
+
+/**
+ * Whether the peer's permessage-deflate offers include one the server accepts. ws answers 400 to
+ * an unacceptable or unparsable offer, but RFC 7692 §5 and SEMANTICS §3 say a declined offer is not
+ * an error: rodeo then upgrades without compression.
+ */
+export function acceptsDeflateOffer(req: IncomingMessage, options: DeflateOptions): boolean {
+  const header = req.headers['sec-websocket-extensions'];
+  if (header === undefined) return false;
+  const { extension, PerMessageDeflate } = WebSocket as unknown as OfferParser;
+  try {
+    const offers = extension.parse(header)['permessage-deflate'];
+    if (offers === undefined) return false;
+    new PerMessageDeflate({ ...toWsDeflate(options), isServer: true }).accept(offers);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks RFC 7692 and zlib ranges; a bad value is init's error (500), not a silent default. */
+export function checkDeflateOptions(options: DeflateOptions): void {
+  for (const name of ['serverMaxWindowBits', 'clientMaxWindowBits'] as const) {
+    const bits = options[name];
+    if (bits !== undefined && !(Number.isInteger(bits) && bits >= 8 && bits <= 15)) {
+      throw new RodeoError('RODEO_ERR_INVALID_UPGRADE', `${name} must be an integer 8–15`);
+    }
+  }
+  const { level, threshold } = options;
+  if (level !== undefined && !(Number.isInteger(level) && level >= 0 && level <= 9)) {
+    throw new RodeoError('RODEO_ERR_INVALID_UPGRADE', 'level must be an integer 0–9');
+  }
+  if (threshold !== undefined && !(Number.isFinite(threshold) && threshold >= 0)) {
+    throw new RodeoError('RODEO_ERR_INVALID_UPGRADE', 'threshold must be a number ≥ 0');
+  }
+}
+
+function toWsDeflate(options: DeflateOptions): PerMessageDeflateOptions {
+  // Unset parameters stay unset: ws reads an explicit `false` as "refuse offers that ask for it".
+  const ws: PerMessageDeflateOptions = { threshold: options.threshold ?? 1024 };
+  if (options.serverNoContextTakeover !== undefined) {
+    ws.serverNoContextTakeover = options.serverNoContextTakeover;
+  }
+  if (options.clientNoContextTakeover !== undefined) {
+    ws.clientNoContextTakeover = options.clientNoContextTakeover;
+  }
+  if (options.serverMaxWindowBits !== undefined)
+    ws.serverMaxWindowBits = options.serverMaxWindowBits;
+  if (options.clientMaxWindowBits !== undefined)
+    ws.clientMaxWindowBits = options.clientMaxWindowBits;
+  if (options.level !== undefined) ws.zlibDeflateOptions = { level: options.level };
+  return ws;
+}

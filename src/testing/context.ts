@@ -1,0 +1,52 @@
+import { Subject, type Observable } from 'rxjs';
+import type { ConnectionContext, ConnectionRef, WebSocketVersion } from '../handler/context.js';
+import type { InfoEvent } from '../handler/events.js';
+import { request, type Request } from '../handler/request.js';
+
+/** A context for tests, with a mailbox you can read from and close. */
+export interface TestContext<I> extends ConnectionContext<I> {
+  /** Info sent to `ref`, as events (merged into the connection's input by `runConnection`). */
+  readonly mailbox$: Observable<InfoEvent<I>>;
+  /** Marks the connection as ended: `ref.send` returns false from then on. */
+  end(): void;
+}
+
+/** What a test context may be given. */
+export interface TestContextOptions {
+  readonly req?: Request;
+  readonly compress?: boolean;
+  readonly version?: WebSocketVersion;
+  readonly protocol?: string | null;
+  readonly id?: string;
+}
+
+let nextId = 0;
+
+/** A connection context without a socket: `ref.send(x)` delivers `info(x)` through `mailbox$`. */
+export function testContext<I>(options: TestContextOptions = {}): TestContext<I> {
+  const mailbox = new Subject<InfoEvent<I>>();
+  let closed = false;
+  const ref: ConnectionRef<I> = {
+    id: options.id ?? `test-${++nextId}`,
+    get closed() {
+      return closed;
+    },
+    send(info: I): boolean {
+      if (closed) return false;
+      mailbox.next({ type: 'info', info });
+      return true;
+    },
+  };
+  return {
+    ref,
+    compress: options.compress ?? false,
+    version: options.version ?? 13,
+    protocol: options.protocol ?? null,
+    req: options.req ?? request(),
+    mailbox$: mailbox.asObservable(),
+    end() {
+      closed = true;
+      mailbox.complete();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type {
+  ConnectionEvent,
+  EndEvent,
+  InfoEvent,
+  TerminalNotification,
+} from '../handler/events.js';
+import type { InFrame } from '../handler/frames.js';
+import { reasons, type ProtocolError, type TerminateReason } from '../handler/reasons.js';
+
+/**
+ * Marble values for connection events. Received frames are written with the same constructors as
+ * frames sent (`text('hi')`, `binary(bytes)`, `ping()`), so input and expected output read alike.
+ */
+
+/** What a marble value of a connection's input may be: a frame, or an event. */
+export type TestInput<I> = InFrame | ConnectionEvent<I>;
+
+/** An info message arriving in the mailbox. */
+export function info<I>(value: I): InfoEvent<I> {
+  return { type: 'info', info: value };
+}
+
+/** The peer's close frame: `peerClose()` has no code, `peerClose(1000, 'bye')` has one. */
+export function peerClose(code?: number, reason = ''): EndEvent {
+  return ended(reasons.remote(code, reason));
+}
+
+/** The TCP connection closed without a close frame. */
+export function socketClosed(): EndEvent {
+  return ended(reasons.error('closed'));
+}
+
+/** The socket failed. */
+export function socketError(cause: unknown): EndEvent {
+  return ended(reasons.socketError(cause));
+}
+
+/** The peer broke the protocol (`badframe`), sent bad UTF-8 (`badencoding`) or too much (`badsize`). */
+export function protocolError(error: ProtocolError): EndEvent {
+  return ended(reasons.error(error));
+}
+
+/** The server is shutting down. */
+export function shutdown(): EndEvent {
+  return ended(reasons.shutdown);
+}
+
+/** The outbound queue passed its bound. */
+export function backpressure(): EndEvent {
+  return ended(reasons.backpressure);
+}
+
+/** Any end event. */
+export function ended(reason: TerminateReason): EndEvent {
+  return { type: 'end', reason };
+}
+
+/** The terminal notification expected at the end of an output marble. */
+export function terminal(reason: TerminateReason, shutdownReason?: unknown): TerminalNotification {
+  return shutdownReason === undefined
+    ? { type: 'terminal', reason }
+    : { type: 'terminal', reason, shutdownReason };
+}
+
+/** Turns a marble value into a connection event (frames become frame events). */
+export function toEvent<I>(input: TestInput<I>): ConnectionEvent<I> {
+  switch (input.type) {
+    case 'text':
+    case 'binary':
+    case 'ping':
+    case 'pong':
+      return { type: 'frame', frame: input };
+    default:
+      return input;
+  }
+}
