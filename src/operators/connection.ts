@@ -2,12 +2,9 @@ import {
   asyncScheduler,
   BehaviorSubject,
   catchError,
-  connect,
   endWith,
-  filter,
   from,
   map,
-  merge,
   Observable,
   startWith,
   tap,
@@ -19,12 +16,7 @@ import {
 import type { Command } from '../handler/commands.js';
 import type { ConnectionContext } from '../handler/context.js';
 import { RodeoError } from '../handler/errors.js';
-import type {
-  ConnectionEvent,
-  ConnectionOutput,
-  EndEvent,
-  MessageEvent,
-} from '../handler/events.js';
+import type { ConnectionEvent, ConnectionOutput, MessageEvent } from '../handler/events.js';
 import { close } from '../handler/frames.js';
 import {
   isPipelineHandler,
@@ -33,9 +25,10 @@ import {
   type PipelineHandler,
   type Result,
 } from '../handler/handler.js';
-import { reasons, type CallbackName, type TerminateReason } from '../handler/reasons.js';
+import { reasons, type CallbackName } from '../handler/reasons.js';
 import { ok, type CallResult } from '../handler/results.js';
 import { validateCommand, validateResult } from '../handler/validate.js';
+import { dispatch, type Behaviour } from './dispatch.js';
 import { endOnce } from './endOnce.js';
 import { idleTimeout } from './idleTimeout.js';
 import { mailboxScan, type Accumulated } from './mailboxScan.js';
@@ -95,17 +88,14 @@ export function connection<S, I>(
       return events$
         .pipe(
           idleTimeout(durations, setup.scheduler ?? asyncScheduler),
-          connect((shared) =>
-            merge(
-              shared.pipe(filter(isEnd), map(toTerminal)),
-              behaviour(shared.pipe(filter(isMessage))).pipe(
-                tap((output) => {
-                  if (output.type === 'setOptions' && output.options.idleTimeout !== undefined) {
-                    durations.next(output.options.idleTimeout);
-                  }
-                }),
-                stopAtClose(),
-              ),
+          dispatch((messages$) =>
+            behaviour(messages$).pipe(
+              tap((output) => {
+                if (output.type === 'setOptions' && output.options.idleTimeout !== undefined) {
+                  durations.next(output.options.idleTimeout);
+                }
+              }),
+              stopAtClose(),
             ),
           ),
           endOnce({
@@ -142,8 +132,6 @@ class CallbackFailure {
 const INIT = Symbol('websocketInit');
 type Mail<I> = MessageEvent<I> | typeof INIT;
 
-type Behaviour<I> = (messages$: Observable<MessageEvent<I>>) => Observable<ConnectionOutput>;
-
 function callbackBehaviour<S, I>(
   handler: Handler<S, I>,
   setup: ConnectionSetup<S, I>,
@@ -154,12 +142,12 @@ function callbackBehaviour<S, I>(
     const state = result.state;
     if (mail === INIT) {
       return handler.websocketInit
-        ? settled(handler.websocketInit(state, ctx), 'websocketInit')
+        ? settled(handler.websocketInit(state, ctx), 'websocketInit', settle)
         : result;
     }
     return mail.type === 'frame'
-      ? settled(handler.websocketHandle(mail.frame, state, ctx), 'websocketHandle')
-      : settled(handler.websocketInfo(mail.info, state, ctx), 'websocketInfo');
+      ? settled(handler.websocketHandle(mail.frame, state, ctx), 'websocketHandle', settle)
+      : settled(handler.websocketInfo(mail.info, state, ctx), 'websocketInfo', settle);
   };
   const accumulate = (result: CallResult<S>, mail: Mail<I>): Accumulated<CallResult<S>> => {
     try {
@@ -172,11 +160,7 @@ function callbackBehaviour<S, I>(
     const mails$: Observable<Mail<I>> = handler.websocketInit
       ? messages$.pipe(startWith<Mail<I>>(INIT))
       : messages$;
-    return mails$.pipe(
-      mailboxScan(accumulate, ok(setup.state)),
-      tap((result) => settle(result.state)),
-      resultCommands(),
-    );
+    return mails$.pipe(mailboxScan(accumulate, ok(setup.state)), resultCommands());
   };
 }
 
@@ -185,14 +169,26 @@ function callbackOf<I>(mail: Mail<I>): CallbackName {
   return mail.type === 'frame' ? 'websocketHandle' : 'websocketInfo';
 }
 
-/** Checks a callback's result now, or when it settles. */
-function settled<S>(result: Result<S>, callback: CallbackName): Accumulated<CallResult<S>> {
-  if (isSettled(result)) return checked(result, callback);
+/** Checks a callback's result now, or when it settles, and records its state. */
+function settled<S>(
+  result: Result<S>,
+  callback: CallbackName,
+  settle: (state: S) => void,
+): Accumulated<CallResult<S>> {
+  if (isSettled(result)) {
+    const valid = checked<S>(result, callback);
+    settle(valid.state);
+    return valid;
+  }
   return from(result).pipe(
     throwIfEmpty(
       () => new RodeoError('RODEO_ERR_EMPTY_RESULT', `${callback} completed without a result`),
     ),
-    map((value) => checked<S>(value, callback)),
+    map((value) => {
+      const valid = checked<S>(value, callback);
+      settle(valid.state);
+      return valid;
+    }),
     catchError((err: unknown) =>
       throwError(() => (err instanceof CallbackFailure ? err : new CallbackFailure(callback, err))),
     ),
@@ -228,16 +224,4 @@ function pipelineBehaviour<S, I>(
       map((command): Command => validateCommand(command)),
       endWith(close(1000)),
     );
-}
-
-function isEnd<I>(event: ConnectionEvent<I>): event is EndEvent {
-  return event.type === 'end';
-}
-
-function isMessage<I>(event: ConnectionEvent<I>): event is MessageEvent<I> {
-  return event.type !== 'end';
-}
-
-function toTerminal(event: EndEvent): ConnectionOutput {
-  return { type: 'terminal', reason: event.reason satisfies TerminateReason };
 }

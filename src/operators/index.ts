@@ -1,6 +1,8 @@
 /** The per-connection engine and the public RxJS operators it is built from. */
 export { connection, DEFAULT_IDLE_TIMEOUT } from './connection.js';
 export type { ConnectionSetup, ErrorReporter } from './connection.js';
+export { dispatch } from './dispatch.js';
+export type { Behaviour } from './dispatch.js';
 export { endOnce } from './endOnce.js';
 export type { EndOnceOptions } from './endOnce.js';
 export { idleTimeout } from './idleTimeout.js';
