@@ -7,7 +7,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-imports': [
         'error',
@@ -23,7 +26,10 @@ export default tseslint.config(
         {
           paths: ['ws', 'node:http', 'http', 'node:net', 'net'],
           patterns: [
-            { group: ['**/server/**', '**/server/*', '../server', '../server/*'], message: 'Nothing imports server.' },
+            {
+              group: ['**/server/**', '**/server/*', '../server', '../server/*'],
+              message: 'Nothing imports server.',
+            },
             { group: ['rxjs/internal/*'], message: 'Use public RxJS only.' },
           ],
         },
@@ -38,7 +44,10 @@ export default tseslint.config(
         {
           paths: ['ws', 'node:http', 'http', 'node:net', 'net'],
           patterns: [
-            { group: ['../operators/*', '../testing/*', '../server/*'], message: 'handler imports nothing above it.' },
+            {
+              group: ['../operators/*', '../testing/*', '../server/*'],
+              message: 'handler imports nothing above it.',
+            },
           ],
         },
       ],

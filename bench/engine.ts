@@ -60,7 +60,8 @@ function runBaseline(): number {
   merge(frames, infos)
     .pipe(
       scan(
-        (acc, event) => (event.type === 'frame' ? reply(event.frame, acc.state + 1) : ok(acc.state)),
+        (acc, event) =>
+          event.type === 'frame' ? reply(event.frame, acc.state + 1) : ok(acc.state),
         ok(0) as ReturnType<typeof reply<number>> | ReturnType<typeof ok<number>>,
       ),
       filter((result) => result.type === 'reply'),
@@ -95,4 +96,6 @@ const b = median(baseline);
 const fmt = (n: number): string => `${(n / 1e6).toFixed(2)} M events/s`;
 console.log(`engine (connection + sync echo handler): ${fmt(e)}`);
 console.log(`baseline (merge + scan by hand):          ${fmt(b)}`);
-console.log(`ratio engine / baseline: ${(e / b).toFixed(2)} (median of ${RUNS}, ${EVENTS} events each)`);
+console.log(
+  `ratio engine / baseline: ${(e / b).toFixed(2)} (median of ${RUNS}, ${EVENTS} events each)`,
+);

@@ -42,11 +42,7 @@ export interface ShutdownReasonCommand {
 
 /** Everything a handler may ask for. */
 export type Command =
-  | OutFrame
-  | ActiveCommand
-  | DeflateCommand
-  | SetOptionsCommand
-  | ShutdownReasonCommand;
+  OutFrame | ActiveCommand | DeflateCommand | SetOptionsCommand | ShutdownReasonCommand;
 
 /** Pause (`false`) or resume (`true`) reading from the socket. */
 export function active(on: boolean): ActiveCommand {

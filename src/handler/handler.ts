@@ -107,7 +107,9 @@ export function respond(
 }
 
 /** Whether a handler is written as a pipeline. */
-export function isPipelineHandler<S, I>(handler: AnyHandler<S, I>): handler is PipelineHandler<S, I> {
+export function isPipelineHandler<S, I>(
+  handler: AnyHandler<S, I>,
+): handler is PipelineHandler<S, I> {
   return 'pipeline' in handler;
 }
 

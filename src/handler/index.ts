@@ -1,5 +1,12 @@
 /** The handler contract: frames, commands, results, reasons and errors. */
-export type { ActiveCommand, Command, DeflateCommand, RuntimeOptions, SetOptionsCommand, ShutdownReasonCommand } from './commands.js';
+export type {
+  ActiveCommand,
+  Command,
+  DeflateCommand,
+  RuntimeOptions,
+  SetOptionsCommand,
+  ShutdownReasonCommand,
+} from './commands.js';
 export { active, deflate, setOptions, shutdownReason } from './commands.js';
 export type { ConnectionContext, ConnectionRef, WebSocketVersion } from './context.js';
 export { ErrorCodes, RodeoError } from './errors.js';
@@ -14,7 +21,15 @@ export type {
   MessageEvent,
   TerminalNotification,
 } from './events.js';
-export type { BinaryFrame, CloseFrame, InFrame, OutFrame, PingFrame, PongFrame, TextFrame } from './frames.js';
+export type {
+  BinaryFrame,
+  CloseFrame,
+  InFrame,
+  OutFrame,
+  PingFrame,
+  PongFrame,
+  TextFrame,
+} from './frames.js';
 export { binary, close, isControlFrame, ping, pong, text } from './frames.js';
 export type {
   AnyHandler,
@@ -44,6 +59,13 @@ export type {
 export { CloseCodes, closeCodeFor, isValidCloseCode, reasons } from './reasons.js';
 export type { Headers, Request } from './request.js';
 export { request } from './request.js';
-export type { CallResult, CommandsResult, Hibernate, OkResult, ReplyResult, StopResult } from './results.js';
+export type {
+  CallResult,
+  CommandsResult,
+  Hibernate,
+  OkResult,
+  ReplyResult,
+  StopResult,
+} from './results.js';
 export { commands, hibernate, ok, reply, stop } from './results.js';
 export { MAX_CONTROL_PAYLOAD, utf8Length, validateCommand, validateResult } from './validate.js';

@@ -5,11 +5,7 @@
 
 /** The callbacks a crash can come from. */
 export type CallbackName =
-  | 'init'
-  | 'websocketInit'
-  | 'websocketHandle'
-  | 'websocketInfo'
-  | 'pipeline';
+  'init' | 'websocketInit' | 'websocketHandle' | 'websocketInfo' | 'pipeline';
 
 /** Protocol-level errors detected while reading from the peer. */
 export type ProtocolError = 'badencoding' | 'badframe' | 'badsize';

@@ -91,7 +91,10 @@ function validateClose(frame: { code?: unknown; reason?: unknown }): Command {
     return frame as Command;
   }
   if (typeof code !== 'number' || !isValidCloseCode(code)) {
-    throw new RodeoError('RODEO_ERR_INVALID_CLOSE_CODE', `close code ${String(code)} may not be sent`);
+    throw new RodeoError(
+      'RODEO_ERR_INVALID_CLOSE_CODE',
+      `close code ${String(code)} may not be sent`,
+    );
   }
   if (reason !== undefined) {
     if (typeof reason !== 'string') {
