@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Subject } from 'rxjs';
+import { of, Subject, throwError } from 'rxjs';
 import {
   connection,
   ok,
@@ -33,6 +33,70 @@ describe('connection: the synchronous path', () => {
     expect(thenCalls).toBe(0);
     events.next({ type: 'end', reason: reasons.remote() });
     expect(out).toEqual([text('a'), terminal(reasons.remote())]);
+  });
+
+  it('keeps info sent to itself from websocketInit, delivered after the init result', () => {
+    const events = new Subject<ConnectionEvent<string>>();
+    const ctx = testContext<string>();
+    const ref = { ...ctx.ref, send: (info: string) => (events.next({ type: 'info', info }), true) };
+    const handler: Handler<number, string> = {
+      init: () => upgrade(0),
+      websocketInit: (n, c) => {
+        c.ref.send('hello');
+        return reply(text('init'), n);
+      },
+      websocketHandle: (_f, n) => ok(n),
+      websocketInfo: (info, n) => reply(text(info), n),
+    };
+    const out: ConnectionOutput[] = [];
+    events
+      .pipe(connection(handler, { state: 0, ctx: { ...ctx, ref }, idleTimeout: Infinity }))
+      .subscribe((o) => out.push(o));
+    expect(out).toEqual([text('init'), text('hello')]);
+  });
+
+  it('never calls the handler after terminate, even when terminate sends itself info', () => {
+    const events = new Subject<ConnectionEvent<string>>();
+    const calls: string[] = [];
+    const handler: Handler<number, string> = {
+      init: () => upgrade(0),
+      websocketHandle: (_f, n) => ok(n),
+      websocketInfo: (info, n) => {
+        calls.push(`info ${info}`);
+        return reply(text(info), n);
+      },
+      terminate: () => {
+        calls.push('terminate');
+        events.next({ type: 'info', info: 'late' });
+      },
+    };
+    const out: ConnectionOutput[] = [];
+    events
+      .pipe(connection(handler, { state: 0, ctx: testContext<string>(), idleTimeout: Infinity }))
+      .subscribe((o) => out.push(o));
+    events.next({ type: 'end', reason: reasons.remote() });
+    expect(calls).toEqual(['terminate']);
+    expect(out).toEqual([terminal(reasons.remote())]);
+  });
+
+  it('handles a source that emits and completes synchronously on subscription', () => {
+    const handler: Handler<number> = {
+      init: () => upgrade(0),
+      websocketInit: (n) => reply(text('init'), n),
+      websocketHandle: (frame, n) => reply(frame, n),
+      websocketInfo: (_i, n) => ok(n),
+    };
+    const out: ConnectionOutput[] = [];
+    of<ConnectionEvent<never>>({ type: 'frame', frame: text('a') })
+      .pipe(connection(handler, { state: 0, ctx: testContext<never>(), idleTimeout: Infinity }))
+      .subscribe((o) => out.push(o));
+    expect(out).toEqual([text('init'), text('a'), terminal(reasons.error('closed'))]);
+    const failed: ConnectionOutput[] = [];
+    const boom = new Error('source failed');
+    throwError(() => boom)
+      .pipe(connection(handler, { state: 0, ctx: testContext<never>(), idleTimeout: Infinity }))
+      .subscribe((o) => failed.push(o));
+    expect(failed.map((o) => o.type)).toEqual(['text', 'close', 'terminal']);
   });
 
   it('types info: ref.send only accepts the handler’s info type', () => {

@@ -56,6 +56,7 @@ export function endOnce(options: EndOnceOptions): MonoTypeOperatorFunction<Conne
 
       const subscription = source.subscribe({
         next: (output) => {
+          if (ended) return;
           if (output.type === 'terminal') {
             end(output.reason);
             return;

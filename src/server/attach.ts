@@ -19,7 +19,8 @@ export interface RodeoAttachment {
 /**
  * Adds rodeo to an existing `node:http` server (plain, Express, Fastify, Hono's node server) through
  * its `upgrade` event only: plain requests are untouched. Upgrades to paths without a route are
- * answered 404, so attach rodeo last if another library shares the `upgrade` event.
+ * answered 404 — unless another `upgrade` listener is registered (Socket.IO, another ws server),
+ * which is then left to answer them.
  *
  * ```ts
  * const app = express();
@@ -33,8 +34,9 @@ export interface RodeoAttachment {
  */
 export function attach(server: Server, options: ServerOptions): RodeoAttachment {
   const runtime = createRuntime(options);
+  const othersListen = (): boolean => server.listenerCount('upgrade') > 1;
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void =>
-    void handleUpgrade(runtime.context, req, socket, head);
+    void handleUpgrade(runtime.context, req, socket, head, othersListen);
   server.on('upgrade', onUpgrade);
   return {
     registry: runtime.registry,

@@ -1,4 +1,10 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import {
+  STATUS_CODES,
+  validateHeaderName,
+  validateHeaderValue,
+  type IncomingMessage,
+} from 'node:http';
+import { RodeoError } from '../handler/errors.js';
 import type { Duplex } from 'node:stream';
 import type { WebSocketVersion } from '../handler/context.js';
 import type { Headers } from '../handler/request.js';
@@ -66,8 +72,11 @@ export function writeHttpResponse(
   const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}`];
   const seen = new Set<string>();
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    seen.add(name.toLowerCase());
+    const lower = name.toLowerCase();
+    // rodeo frames the body itself: a second length or a chunked encoding would corrupt it.
+    if (value === undefined || lower === 'content-length' || lower === 'transfer-encoding')
+      continue;
+    seen.add(lower);
     for (const one of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${String(one)}`);
   }
   if (!seen.has('connection')) lines.push('Connection: close');
@@ -75,6 +84,27 @@ export function writeHttpResponse(
   lines.push(`Content-Length: ${payload.length}`);
   socket.once('finish', () => socket.destroy());
   socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), payload]));
+}
+
+/**
+ * Checks a plain answer from `init` before anything is written: a status Node knows how to send
+ * (not 101: an upgrade is `upgrade()`'s job) and headers without CR/LF injection. Throws
+ * `RODEO_ERR_INVALID_RESULT`, which the server turns into a 500 and a `crash` of `init`.
+ */
+export function checkResponse(status: number, headers: Headers): void {
+  if (!Number.isInteger(status) || status < 200 || status > 599) {
+    throw new RodeoError('RODEO_ERR_INVALID_RESULT', `respond() status ${status} is not 200–599`);
+  }
+  try {
+    for (const [name, value] of Object.entries(headers)) {
+      validateHeaderName(name);
+      for (const one of Array.isArray(value) ? value : [value]) {
+        if (one !== undefined) validateHeaderValue(name, one);
+      }
+    }
+  } catch (cause) {
+    throw new RodeoError('RODEO_ERR_INVALID_RESULT', 'respond() has an invalid header', { cause });
+  }
 }
 
 function reject(status: 400 | 426, headers: Headers): HandshakeCheck {

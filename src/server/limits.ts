@@ -18,8 +18,16 @@ export const DEFAULT_SHUTDOWN_TIMEOUT = 5_000;
  * limit derived from it, a message made of fragments of at least 64 bytes always reaches
  * `maxFrameSize` before the fragment limit (Autobahn 9.3/9.4 use 64-byte fragments and up), while
  * a flood of 1-byte fragments is cut off after `maxFrameSize / 64` of them. Each buffered fragment
- * costs ws about 100–130 bytes (a Buffer view plus its share of the socket chunk), so that flood
- * holds about 2× `maxFrameSize` (measured: see README "Fragment floods").
+ * costs ws about 110 bytes of heap (a Buffer view into the socket's chunk), so that flood holds
+ * under 2× `maxFrameSize` of heap. Measured (`npx tsx spec/server/measure/fragmentFlood.ts`):
+ *
+ * | maxFrameSize | fragments held | heap     | RSS          | next fragment |
+ * |--------------|----------------|----------|--------------|---------------|
+ * | 1 MiB        | 16 384         | +1.9 MiB | +4.4–5.1 MiB | 1009          |
+ * | 16 MiB       | 262 144        | +27 MiB  | +52–54 MiB   | 1009          |
+ *
+ * Without a fragment limit, 16 MiB sent as 1-byte fragments would hold about 16 Mi × 110 B ≈ 1.8 GiB.
+ * An unlimited `maxFrameSize` (`Infinity`) also lifts the fragment limit: that is the user's choice.
  */
 export const MIN_FRAGMENT_BYTES = 64;
 
@@ -30,6 +38,18 @@ const MIN_FRAGMENTS = 16 * 1024;
 export function fragmentLimit(maxFrameSize: number): number {
   if (!Number.isFinite(maxFrameSize)) return 0; // 0: unlimited, as in ws
   return Math.max(MIN_FRAGMENTS, Math.ceil(maxFrameSize / MIN_FRAGMENT_BYTES));
+}
+
+/**
+ * The most bytes a compressed message of `maxFrameSize` bytes can take on the wire. ws checks its
+ * `maxPayload` against the wire size of a message, but incompressible data grows a little when
+ * deflated, so a message of exactly `maxFrameSize` bytes may need more. This is zlib's
+ * `deflateBound` for raw deflate; the exact limit is then applied after inflation (and, for
+ * uncompressed messages, on arrival by `socketEvents`).
+ */
+export function compressedBound(maxFrameSize: number): number {
+  if (!Number.isFinite(maxFrameSize)) return maxFrameSize;
+  return maxFrameSize + (maxFrameSize >> 12) + (maxFrameSize >> 14) + (maxFrameSize >> 25) + 13;
 }
 
 /** ws takes sizes as 32-bit integers (`| 0`): clamp "unlimited" to its "no limit" value 0. */

@@ -3,13 +3,13 @@ import { Subject } from 'rxjs';
 import type WebSocket from 'ws';
 import type { ConnectionContext, ConnectionRef, WebSocketVersion } from '../handler/context.js';
 import type { ConnectionEvent, ConnectionOutput, TerminalNotification } from '../handler/events.js';
-import type { AnyHandler } from '../handler/handler.js';
-import { reasons } from '../handler/reasons.js';
+import { isPipelineHandler, type AnyHandler, type Handler } from '../handler/handler.js';
+import { reasons, type TerminateReason } from '../handler/reasons.js';
 import type { Request } from '../handler/request.js';
 import { connection } from '../operators/connection.js';
 import { hibernateSoon } from './hibernate.js';
 import { safeLog } from './logger.js';
-import { fragmentLimit, wsSize } from './limits.js';
+import { compressedBound, fragmentLimit, wsSize } from './limits.js';
 import { registerOutlet } from './outlets.js';
 import type { ServerContext } from './serverContext.js';
 import type { TrackedConnection } from './shutdown.js';
@@ -33,6 +33,7 @@ export interface SessionSetup<S, I> {
   readonly version: WebSocketVersion;
   readonly protocol: string | null;
   readonly idleTimeout: number;
+  /** The message size limit `init` chose (bytes, or `Infinity`). */
   readonly maxFrameSize: number;
   readonly server: ServerContext;
 }
@@ -48,16 +49,19 @@ export function startSession<S, I>(setup: SessionSetup<S, I>): void {
   const endListeners: (() => void)[] = [];
   let ended = false;
   let detach = (): void => undefined;
+  const push = (event: ConnectionEvent<I>): void => input.next(event);
 
+  // Set when terminate starts: from then on the mailbox refuses info (terminate may send to itself).
+  let ending = false;
   const ref: ConnectionRef<I> = {
     id,
     send(info) {
-      if (ended) return false;
-      input.next({ type: 'info', info });
+      if (ended || ending) return false;
+      push({ type: 'info', info });
       return true;
     },
     get closed() {
-      return ended;
+      return ended || ending;
     },
   };
   const ctx: ConnectionContext<I> = {
@@ -72,7 +76,7 @@ export function startSession<S, I>(setup: SessionSetup<S, I>): void {
     socket,
     maxQueueBytes: server.maxQueueBytes,
     metrics,
-    onOverflow: () => input.next({ type: 'end', reason: reasons.backpressure }),
+    onOverflow: () => push({ type: 'end', reason: reasons.backpressure }),
   });
   registerOutlet(ref as ConnectionRef<unknown>, {
     writeSerialized: (buffers, frame) => !ended && writer.serialized(buffers, frame),
@@ -80,7 +84,7 @@ export function startSession<S, I>(setup: SessionSetup<S, I>): void {
   });
 
   const tracked: TrackedConnection = {
-    shutdown: () => input.next({ type: 'end', reason: reasons.shutdown }),
+    shutdown: () => push({ type: 'end', reason: reasons.shutdown }),
     destroy: () => socket.destroy(),
     closed: new Promise((resolve) => {
       if (socket.destroyed) resolve();
@@ -88,7 +92,10 @@ export function startSession<S, I>(setup: SessionSetup<S, I>): void {
     }),
   };
   server.tracker.add(tracked);
-  void tracked.closed.then(() => server.tracker.remove(tracked));
+  void tracked.closed.then(() => {
+    server.tracker.remove(tracked);
+    safeLog(logger, 'debug', { id }, 'socket closed');
+  });
   metrics.opened();
   safeLog(logger, 'debug', { id, path: setup.req.path, version: setup.version }, 'connection open');
 
@@ -99,6 +106,8 @@ export function startSession<S, I>(setup: SessionSetup<S, I>): void {
     const level = terminal.reason.type === 'crash' ? 'warn' : 'debug';
     safeLog(logger, level, { id, reason: terminal.reason }, 'connection terminated');
     for (const listener of endListeners.splice(0)) listener();
+    // A paused socket could never read the peer's close reply: read again to finish the handshake.
+    if (ws.isPaused) ws.resume();
     // Without a close handshake to wait for (socket error, peer vanished), release the socket now.
     if (terminal.reason.type === 'error' && closesAtOnce(terminal.reason.error)) ws.terminate();
   };
@@ -123,7 +132,12 @@ export function startSession<S, I>(setup: SessionSetup<S, I>): void {
         if (output.options.maxFrameSize !== undefined) setFrameLimit(output.options.maxFrameSize);
         break;
       case 'hibernate':
-        hibernateSoon(ws, () => ended);
+        hibernateSoon(
+          ws,
+          writer.whenIdle,
+          () => ended,
+          (contexts) => safeLog(logger, 'debug', { id, contexts }, 'hibernated'),
+        );
         break;
       case 'shutdownReason':
         break;
@@ -133,30 +147,74 @@ export function startSession<S, I>(setup: SessionSetup<S, I>): void {
     }
   };
 
-  const setFrameLimit = (maxFrameSize: number): void => {
-    const fragments = server.maxFragments ?? fragmentLimit(maxFrameSize);
-    setMessageLimits(ws, wsSize(maxFrameSize), wsSize(fragments));
+  const setFrameLimit = (limit: number): void => {
+    maxFrameSize = limit;
+    const fragments = server.maxFragments ?? fragmentLimit(limit);
+    // With deflate, a full-size message may be a little larger on the wire than inflated.
+    const wire = ctx.compress ? compressedBound(limit) : limit;
+    setMessageLimits(ws, {
+      wirePayload: wsSize(wire),
+      message: wsSize(limit),
+      fragments: wsSize(fragments),
+    });
   };
+  let maxFrameSize = setup.maxFrameSize;
+  setFrameLimit(maxFrameSize);
 
   input
     .pipe(
-      connection(setup.handler, {
-        state: setup.state,
-        ctx,
-        idleTimeout: setup.idleTimeout,
-        onError: (error, where) =>
-          safeLog(logger, 'error', { id, err: error, callback: where }, 'handler error'),
-      }),
+      connection(
+        markEnding(setup.handler, () => (ending = true)),
+        {
+          state: setup.state,
+          ctx,
+          idleTimeout: setup.idleTimeout,
+          onError: (error, where) =>
+            safeLog(logger, 'error', { id, err: error, callback: where }, 'handler error'),
+        },
+      ),
     )
     .subscribe(apply);
   // Subscribed first: websocketInit runs before any frame, and no event is lost to the Subject.
   // Listeners go on even if websocketInit already stopped: they keep socket errors contained.
-  const stopForwarding = socketEvents<I>(ws, socket, (event) => {
-    if (event.type === 'frame') metrics.frameIn();
-    input.next(event);
-  });
+  const stopForwarding = socketEvents<I>(
+    ws,
+    socket,
+    () => maxFrameSize,
+    (event) => {
+      if (event.type === 'frame') metrics.frameIn();
+      push(event);
+    },
+  );
   if (ended) stopForwarding();
   else detach = stopForwarding;
+}
+
+/**
+ * The same handler, with `onEnding` called just before its `terminate`. Methods are bound rather
+ * than spread, so class-based handlers keep their `this`.
+ */
+function markEnding<S, I>(handler: AnyHandler<S, I>, onEnding: () => void): AnyHandler<S, I> {
+  const terminate = (reason: TerminateReason, req: Request, state: S): void => {
+    onEnding();
+    handler.terminate?.(reason, req, state);
+  };
+  if (isPipelineHandler(handler)) {
+    return {
+      init: handler.init.bind(handler),
+      pipeline: handler.pipeline.bind(handler),
+      terminate,
+    };
+  }
+  const wrapped: Handler<S, I> = {
+    init: handler.init.bind(handler),
+    websocketHandle: handler.websocketHandle.bind(handler),
+    websocketInfo: handler.websocketInfo.bind(handler),
+    terminate,
+  };
+  return handler.websocketInit === undefined
+    ? wrapped
+    : { ...wrapped, websocketInit: handler.websocketInit.bind(handler) };
 }
 
 function closesAtOnce(error: string): boolean {

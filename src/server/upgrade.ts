@@ -6,7 +6,7 @@ import type { AnyHandler, InitResult, UpgradeOptions } from '../handler/handler.
 import { reasons, type TerminateReason } from '../handler/reasons.js';
 import type { Request } from '../handler/request.js';
 import { DEFAULT_IDLE_TIMEOUT } from '../operators/connection.js';
-import { checkHandshake, writeHttpResponse } from './handshake.js';
+import { checkHandshake, checkResponse, writeHttpResponse } from './handshake.js';
 import {
   DEFAULT_MAX_FRAME_SIZE,
   checkDuration,
@@ -19,7 +19,7 @@ import { parseTarget, requestSnapshot } from './requestSnapshot.js';
 import type { ServerContext } from './serverContext.js';
 import { startSession } from './session.js';
 import { acceptsDeflateOffer, checkDeflateOptions } from './wsServers.js';
-import { fragmentFloodIsTooBig, setMessageLimits } from './wsInternals.js';
+import { fragmentFloodIsTooBig } from './wsInternals.js';
 
 /**
  * The upgrade path (SEMANTICS §3): route → handshake checks → `init` → either a plain HTTP answer
@@ -31,19 +31,22 @@ type Handler = AnyHandler<unknown, unknown>;
 
 /**
  * Handles one `upgrade` event. Never throws and never rejects: failures become HTTP answers,
- * `terminate` calls and log entries.
+ * `terminate` calls and log entries. A path without a route gets 404, unless `othersListen` says
+ * another `upgrade` listener (e.g. Socket.IO on the same server) may want it.
  */
 export async function handleUpgrade(
   server: ServerContext,
   req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
+  othersListen: () => boolean = () => false,
 ): Promise<void> {
+  const route = server.routes.match(parseTarget(req.url ?? '/').path);
+  if (route === undefined && othersListen()) return;
   // Until ws takes the socket over, a reset must not become an unhandled 'error' event.
   const early = (): void => undefined;
   socket.on('error', early);
   try {
-    const route = server.routes.match(parseTarget(req.url ?? '/').path);
     if (route === undefined) return writeHttpResponse(socket, 404, {});
     const check = checkHandshake(req);
     if (check.type === 'reject') return writeHttpResponse(socket, check.status, check.headers);
@@ -58,6 +61,12 @@ export async function handleUpgrade(
     }
     const result = decided.result;
     if (result.type === 'respond') {
+      try {
+        checkResponse(result.status, result.headers);
+      } catch (error) {
+        writeHttpResponse(socket, 500, {});
+        return end(reasons.crash('init', error), undefined);
+      }
       writeHttpResponse(socket, result.status, result.headers, result.body);
       return end(reasons.normal, undefined);
     }
@@ -69,7 +78,6 @@ export async function handleUpgrade(
     try {
       plan = planUpgrade(req, request, result.options, server);
     } catch (error) {
-      safeLog(server.logger, 'error', { err: error, path: request.path }, 'init failed');
       writeHttpResponse(socket, 500, {});
       return end(reasons.crash('init', error), result.state);
     }
@@ -80,7 +88,6 @@ export async function handleUpgrade(
     server.pool.get(plan.wsOptions).handleUpgrade(req, socket, head, (ws: WebSocket) => {
       upgraded = true;
       socket.off('error', early);
-      setMessageLimits(ws, wsSize(plan.maxFrameSize), plan.wsOptions.maxFragments);
       fragmentFloodIsTooBig(ws);
       startSession({
         handler: route.handler,

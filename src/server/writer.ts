@@ -32,6 +32,12 @@ export interface Writer {
   serialized(buffers: readonly Buffer[], frame: OutFrame): boolean;
   /** Compress following data frames (only meaningful if permessage-deflate was negotiated). */
   setCompress(on: boolean): void;
+  /**
+   * Runs `listener` once every data frame sent so far has left ws (compressed and written), or at
+   * once if none is in flight: compression is asynchronous, and hibernate must not pull the
+   * compressor out from under a message.
+   */
+  whenIdle(listener: () => void): void;
 }
 
 /** Creates the writer of one connection. */
@@ -39,6 +45,11 @@ export function createWriter(setup: WriterSetup): Writer {
   const { ws, socket, maxQueueBytes, metrics } = setup;
   let compress = true;
   let corked = false;
+  let inFlight = 0;
+  const idleListeners: (() => void)[] = [];
+  const sent = (): void => {
+    if (--inFlight === 0) for (const listener of idleListeners.splice(0)) listener();
+  };
 
   const uncork = (): void => {
     corked = false;
@@ -51,10 +62,11 @@ export function createWriter(setup: WriterSetup): Writer {
     socket.cork();
     process.nextTick(uncork);
   };
-  const fits = (bytes: number): boolean => {
+  const fits = (bytes: () => number): boolean => {
     const queued = ws.bufferedAmount;
-    // An empty queue always takes one message, so a message larger than the bound can still go.
-    if (queued > 0 && queued + bytes > maxQueueBytes) {
+    // An empty queue always takes one message, so a message larger than the bound can still go
+    // (and the common case, an empty queue, never measures the message).
+    if (queued > 0 && queued + bytes() > maxQueueBytes) {
       setup.onOverflow();
       return false;
     }
@@ -71,11 +83,13 @@ export function createWriter(setup: WriterSetup): Writer {
       switch (frame.type) {
         case 'text':
         case 'binary': {
-          const bytes =
-            frame.type === 'text' ? Buffer.byteLength(frame.data) : frame.data.byteLength;
-          if (!fits(bytes)) return;
+          const data = frame.data;
+          if (!fits(() => (typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength))) {
+            return;
+          }
           cork();
-          ws.send(frame.data, { binary: frame.type === 'binary', compress });
+          inFlight++;
+          ws.send(frame.data, { binary: frame.type === 'binary', compress }, sent);
           break;
         }
         case 'ping':
@@ -101,8 +115,7 @@ export function createWriter(setup: WriterSetup): Writer {
         this.frame(frame);
         return ws.readyState === WebSocket.OPEN;
       }
-      const bytes = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
-      if (!fits(bytes)) return false;
+      if (!fits(() => buffers.reduce((sum, buffer) => sum + buffer.length, 0))) return false;
       cork();
       for (const buffer of buffers) socket.write(buffer);
       written();
@@ -110,6 +123,10 @@ export function createWriter(setup: WriterSetup): Writer {
     },
     setCompress(on) {
       compress = on;
+    },
+    whenIdle(listener) {
+      if (inFlight === 0) listener();
+      else idleListeners.push(listener);
     },
   };
 }

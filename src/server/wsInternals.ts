@@ -1,3 +1,4 @@
+import * as wsModule from 'ws';
 import WebSocket from 'ws';
 
 /**
@@ -17,6 +18,7 @@ interface ReceiverInternals {
   _state: number;
   _bufferedBytes: number;
   prependListener(event: 'error', listener: (err: Error & { code?: string }) => void): void;
+  on(event: 'conclude', listener: (code: number, reason: Buffer) => void): void;
 }
 
 interface DeflateInternals {
@@ -48,13 +50,19 @@ const DEFLATE = 'permessage-deflate';
 /** Receiver/Sender idle state (`GET_INFO` / `DEFAULT`) in ws 8. */
 const IDLE_STATE = 0;
 
-/** Sets the largest message (also after inflation) and the most fragments a message may have. */
-export function setMessageLimits(ws: WebSocket, maxPayload: number, maxFragments: number): void {
+/**
+ * Sets the message size limits: `wirePayload` on what arrives (compressed or not), `message` after
+ * inflation, and the most fragments a message may have (ws sizes: 0 is unlimited).
+ */
+export function setMessageLimits(
+  ws: WebSocket,
+  limits: { readonly wirePayload: number; readonly message: number; readonly fragments: number },
+): void {
   const receiver = receiverOf(ws);
-  receiver._maxPayload = maxPayload;
-  receiver._maxFragments = maxFragments;
+  receiver._maxPayload = limits.wirePayload;
+  receiver._maxFragments = limits.fragments;
   const deflate = deflateOf(ws);
-  if (deflate !== undefined) deflate._maxPayload = maxPayload;
+  if (deflate !== undefined) deflate._maxPayload = limits.message;
 }
 
 /**
@@ -68,6 +76,18 @@ export function fragmentFloodIsTooBig(ws: WebSocket): void {
     const status = Object.getOwnPropertySymbols(err).find((s) => s.description === 'status-code');
     if (status !== undefined) (err as unknown as Record<symbol, number>)[status] = 1009;
   });
+}
+
+/**
+ * Calls `listener` when the peer's close frame has been read (after ws has answered it). ws only
+ * reports the close once the TCP connection is gone, which a peer can delay until ws's close timer;
+ * `terminate` should learn about the close when it happens, not when the socket is released.
+ */
+export function onCloseFrame(
+  ws: WebSocket,
+  listener: (code: number, reason: Buffer) => void,
+): void {
+  receiverOf(ws).on('conclude', listener);
 }
 
 /** The negotiated permessage-deflate parameters, or `undefined` if compression is off. */
@@ -117,7 +137,8 @@ export function releaseDeflateContexts(ws: WebSocket): number {
  * broadcast does not re-encode the message per member.
  */
 export function serializeFrame(opcode: 0x1 | 0x2 | 0x9 | 0xa | 0x8, data: Buffer): Buffer[] {
-  const sender = (WebSocket as unknown as { Sender: SenderStatic }).Sender;
+  // Exported by ws's ESM entry, though @types/ws does not declare it.
+  const sender = (wsModule as unknown as { Sender: SenderStatic }).Sender;
   return sender.frame(data, { fin: true, mask: false, opcode, readOnly: true, rsv1: false });
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import WebSocket, { WebSocketServer, type PerMessageDeflateOptions, type ServerOptions } from 'ws';
+import * as wsModule from 'ws';
+import { WebSocketServer, type PerMessageDeflateOptions, type ServerOptions } from 'ws';
 import { RodeoError } from '../handler/errors.js';
 import type { DeflateOptions } from '../handler/handler.js';
 
@@ -90,7 +91,8 @@ export function createWsServerPool(closeTimeout: number): WsServerPool {
 export function acceptsDeflateOffer(req: IncomingMessage, options: DeflateOptions): boolean {
   const header = req.headers['sec-websocket-extensions'];
   if (header === undefined) return false;
-  const { extension, PerMessageDeflate } = WebSocket as unknown as OfferParser;
+  // Exported by ws's ESM entry, though @types/ws does not declare them.
+  const { extension, PerMessageDeflate } = wsModule as unknown as OfferParser;
   try {
     const offers = extension.parse(header)['permessage-deflate'];
     if (offers === undefined) return false;

@@ -1,0 +1,104 @@
+/**
+ * End to end: the demo page in headless Chromium (Debian's `/usr/bin/chromium`, driven by
+ * `playwright-core`), talking to the real demo server over real WebSockets.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startDemo, type Demo } from '../../examples/demoServer.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** Longest wait for anything on the page; a hang fails the test instead of stalling it. */
+const WAIT = 10_000;
+
+describe('demo page in Chromium', { timeout: 60_000 }, () => {
+  let demo: Demo | undefined;
+  let context: BrowserContext | undefined;
+  let profile: string | undefined;
+  let pageErrors: Error[] = [];
+
+  beforeEach(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)`,
+      );
+    }
+    pageErrors = [];
+    demo = await startDemo({ port: 0, host: '127.0.0.1' });
+    profile = await mkdtemp(join(tmpdir(), 'rodeo-e2e-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+    });
+  }, 60_000);
+
+  afterEach(async () => {
+    await context?.close();
+    await demo?.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+    context = demo = profile = undefined;
+  }, 60_000);
+
+  async function openPage(): Promise<Page> {
+    if (!context || !demo) throw new Error('not started');
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT);
+    page.on('pageerror', (error) => pageErrors.push(error));
+    await page.goto(demo.url);
+    return page;
+  }
+
+  it('echoes what a person types', async () => {
+    const page = await openPage();
+    await page.locator('#echo-status', { hasText: /^open$/ }).waitFor();
+    await page.fill('#echo-input', 'hello, rodeo 🤠');
+    await page.click('#echo-send');
+    await page.locator('#echo-log li.received', { hasText: 'hello, rodeo 🤠' }).waitFor();
+    expect(await page.inputValue('#echo-input')).toBe('');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('lets two people chat', async () => {
+    const ann = await openPage();
+    const bob = await openPage();
+    await joinChat(ann, 'ann');
+    await joinChat(bob, 'bob');
+    await ann.locator('#chat-log li', { hasText: '* bob joined' }).waitFor();
+
+    await say(ann, 'hi bob');
+    await bob.locator('#chat-log li', { hasText: 'ann: hi bob' }).waitFor();
+    await say(bob, 'hi ann');
+    await ann.locator('#chat-log li', { hasText: 'bob: hi ann' }).waitFor();
+
+    await say(bob, '/nick robert');
+    await ann.locator('#chat-log li', { hasText: '* bob is now robert' }).waitFor();
+    await bob.close();
+    await ann.locator('#chat-log li', { hasText: '* robert left' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+async function joinChat(page: Page, nick: string): Promise<void> {
+  await page.fill('#chat-nick', nick);
+  await page.click('#chat-join');
+  await page.locator('#chat-status', { hasText: /^open$/ }).waitFor();
+}
+
+async function say(page: Page, line: string): Promise<void> {
+  await page.fill('#chat-input', line);
+  await page.click('#chat-send');
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { reasons } from '../../src/index.js';
+import { createMetrics } from '../../src/server/metrics.js';
+
+describe('metrics', () => {
+  it('counts and snapshots as a plain copy', () => {
+    const metrics = createMetrics();
+    metrics.opened();
+    metrics.frameIn();
+    metrics.frameOut();
+    metrics.queued(10);
+    metrics.queued(5);
+    metrics.ended(reasons.timeout, true);
+    metrics.ended(reasons.normal, false);
+    const snapshot = metrics.snapshot();
+    expect(snapshot).toEqual({
+      open: 0,
+      framesIn: 1,
+      framesOut: 1,
+      peakQueueBytes: 10,
+      terminated: {
+        normal: 1,
+        remote: 0,
+        stop: 0,
+        timeout: 1,
+        crash: 0,
+        error: 0,
+        shutdown: 0,
+        backpressure: 0,
+      },
+    });
+    metrics.ended(reasons.timeout, false);
+    expect(snapshot.terminated.timeout).toBe(1);
+    expect(metrics.terminated.timeout).toBe(2);
+    expect(JSON.parse(JSON.stringify(metrics.snapshot()))).toEqual(metrics.snapshot());
+  });
+});

@@ -1,0 +1,154 @@
+import type { Duplex } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  close,
+  LocalRegistry,
+  ok,
+  reply,
+  text,
+  upgrade,
+  type ConnectionRef,
+  type Registry,
+} from '../../src/index.js';
+import { probe } from '../fixtures/serverHandlers.js';
+import { client, closeAll, closed, message, start, wsUrl } from './support.js';
+
+afterEach(closeAll);
+
+function fakeRef(id: string): ConnectionRef<string> & { received: string[]; closed: boolean } {
+  const received: string[] = [];
+  const ref = {
+    id,
+    closed: false,
+    received,
+    send(info: string) {
+      if (ref.closed) return false;
+      received.push(info);
+      return true;
+    },
+  };
+  return ref;
+}
+
+describe('LocalRegistry (in process)', () => {
+  it('names a ref once; whereis and send find it; a closed ref frees its name', () => {
+    const registry = new LocalRegistry();
+    const a = fakeRef('a');
+    const b = fakeRef('b');
+    expect(registry.register('ann', a)).toBe(true);
+    expect(registry.register('ann', b)).toBe(false);
+    expect(registry.register('ann', a)).toBe(true);
+    expect(registry.whereis('ann')).toBe(a);
+    expect(registry.send('ann', 'hi')).toBe(true);
+    expect(a.received).toEqual(['hi']);
+    expect(registry.send('bob', 'hi')).toBe(false);
+    a.closed = true;
+    expect(registry.whereis('ann')).toBeUndefined();
+    expect(registry.register('ann', b)).toBe(true);
+  });
+
+  it('joins, leaves and publishes to groups in join order', () => {
+    const registry = new LocalRegistry();
+    const [a, b, c] = [fakeRef('a'), fakeRef('b'), fakeRef('c')];
+    registry.join('room', a);
+    registry.join('room', b);
+    registry.join('room', c);
+    registry.join('room', a);
+    registry.leave('room', b);
+    expect(registry.members('room')).toEqual([a, c]);
+    c.closed = true;
+    expect(registry.publish('room', 'news')).toBe(1);
+    expect(a.received).toEqual(['news']);
+    expect(registry.members('room')).toEqual([a]);
+    expect(registry.members('nobody')).toEqual([]);
+  });
+
+  it('refuses to broadcast a close frame', () => {
+    expect(() => new LocalRegistry().broadcast('room', close(1000))).toThrow(
+      expect.objectContaining({ code: 'RODEO_ERR_INVALID_BROADCAST' }),
+    );
+  });
+});
+
+type ChatInfo = { readonly say: string };
+
+/** Joins "room" as the query's nick; text frames are published to the room as info. */
+function chat(registry: () => Registry) {
+  return probe<string, ChatInfo>({
+    init: (req) => upgrade(req.query.nick ?? 'anon', { compress: req.query.deflate === '1' }),
+    websocketInit: (nick, ctx) => {
+      registry().join('room', ctx.ref);
+      return registry().register(nick, ctx.ref) ? ok(nick) : reply(close(4009, 'nick taken'), nick);
+    },
+    websocketHandle: (frame, nick) => {
+      if (frame.type === 'text')
+        registry().publish<ChatInfo>('room', { say: `${nick}: ${frame.data}` });
+      return ok(nick);
+    },
+    websocketInfo: (info, nick) => reply(text(info.say), nick),
+  });
+}
+
+describe('registry on a server', () => {
+  it('keeps a broadcast behind a message ws is still compressing', async () => {
+    const registry = new LocalRegistry();
+    const server = await start({ '/chat': chat(() => registry) }, { registry });
+    const ws = await client(wsUrl(server, '/chat?nick=zed&deflate=1'), { perMessageDeflate: true });
+    const ref = registry.whereis<ChatInfo>('zed');
+    const big = 'compress me '.repeat(2000);
+    // The info's reply is being deflated (asynchronously) when the broadcast is written.
+    ref?.send({ say: big });
+    expect(registry.broadcast('room', text('after'))).toBe(1);
+    expect((await message(ws)).data.toString()).toBe(big);
+    expect((await message(ws)).data.toString()).toBe('after');
+  });
+
+  it('publishes info to every member; names are freed and members leave when connections end', async () => {
+    const registry = new LocalRegistry();
+    const server = await start({ '/chat': chat(() => registry) }, { registry });
+    const ann = await client(wsUrl(server, '/chat?nick=ann'));
+    const bob = await client(wsUrl(server, '/chat?nick=bob'));
+    const taken = await client(wsUrl(server, '/chat?nick=ann'));
+    expect(await closed(taken)).toEqual({ code: 4009, reason: 'nick taken' });
+    ann.send('hello');
+    expect((await message(ann)).data.toString()).toBe('ann: hello');
+    expect((await message(bob)).data.toString()).toBe('ann: hello');
+    const gone = closed(ann);
+    ann.close(1000);
+    await gone;
+    expect(server.registry).toBe(registry);
+    expect(registry.whereis('ann')).toBeUndefined();
+    expect(registry.members('room').map((ref) => ref.closed)).toEqual([false]);
+    const again = await client(wsUrl(server, '/chat?nick=ann'));
+    again.send('back');
+    expect((await message(bob)).data.toString()).toBe('ann: back');
+  });
+
+  it('broadcasts a frame to members serialized once, with or without compression', async () => {
+    const registry = new LocalRegistry();
+    const server = await start({ '/chat': chat(() => registry) }, { registry });
+    const writes = new Map<Duplex, unknown[]>();
+    server.httpServer.prependListener('upgrade', (_req, socket: Duplex) => {
+      const chunks: unknown[] = [];
+      writes.set(socket, chunks);
+      const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+      socket.write = ((...args: unknown[]) => {
+        chunks.push(args[0]);
+        return write(...args);
+      }) as typeof socket.write;
+    });
+    const peers = await Promise.all(
+      ['a', 'b', 'c'].map((nick, i) =>
+        client(wsUrl(server, `/chat?nick=${nick}&deflate=${i % 2}`), { perMessageDeflate: true }),
+      ),
+    );
+    const payload = 'y'.repeat(5000);
+    expect(registry.broadcast('room', text(payload))).toBe(3);
+    for (const ws of peers) expect((await message(ws)).data.toString()).toBe(payload);
+    const written = [...writes.values()].map((chunks) =>
+      chunks.find((chunk) => Buffer.isBuffer(chunk) && chunk.length === payload.length),
+    );
+    expect(written[0]).toBeDefined();
+    expect(written.every((chunk) => chunk === written[0])).toBe(true);
+  });
+});

@@ -1,0 +1,46 @@
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { acceptsDeflateOffer, createWsServerPool } from '../../src/server/wsServers.js';
+
+const base = { compress: false, maxPayload: 1024, maxFragments: 16, validateUtf8: true } as const;
+
+function req(extensions?: string): IncomingMessage {
+  return {
+    headers: extensions === undefined ? {} : { 'sec-websocket-extensions': extensions },
+  } as IncomingMessage;
+}
+
+describe('WsServerPool', () => {
+  it('keeps one WebSocketServer per distinct option set', () => {
+    const pool = createWsServerPool(1000);
+    const first = pool.get(base);
+    expect(pool.get({ ...base })).toBe(first);
+    expect(pool.get({ ...base, validateUtf8: false })).not.toBe(first);
+    expect(pool.get({ ...base, compress: { level: 1 } })).not.toBe(
+      pool.get({ ...base, compress: {} }),
+    );
+    pool.close();
+    expect(pool.get(base)).not.toBe(first);
+    pool.close();
+  });
+});
+
+describe('acceptsDeflateOffer', () => {
+  it('accepts a valid offer and declines absent, unknown or unacceptable ones', () => {
+    expect(acceptsDeflateOffer(req('permessage-deflate; client_max_window_bits'), {})).toBe(true);
+    expect(acceptsDeflateOffer(req(), {})).toBe(false);
+    expect(acceptsDeflateOffer(req('x-webkit-deflate-frame'), {})).toBe(false);
+    expect(acceptsDeflateOffer(req('permessage-deflate; bogus'), {})).toBe(false);
+    expect(
+      acceptsDeflateOffer(req('permessage-deflate; server_max_window_bits=8'), {
+        serverMaxWindowBits: 12,
+      }),
+    ).toBe(false);
+    expect(
+      acceptsDeflateOffer(
+        req('permessage-deflate; server_max_window_bits=10, permessage-deflate'),
+        { serverMaxWindowBits: 12 },
+      ),
+    ).toBe(true);
+  });
+});
