@@ -1,0 +1,178 @@
+/**
+ * Runs one scenario: servers alternated A B A B … over several rounds, medians per row, ratios of
+ * every rodeo row to every other row, and the issue's goals checked on those ratios.
+ */
+import { loadavg } from 'node:os';
+import type { Settings } from '../config.js';
+import { launch, type LaunchOptions, type Prepared, type RunningServer } from '../servers/index.js';
+import { median, medianRecord, round } from '../stats.js';
+import { createLoader, type Loader } from './loaderProcess.js';
+import type { GoalResult, Measurement, Row, RowResult, Scenario, ScenarioResult } from './types.js';
+
+/** Progress output. */
+export type Log = (line: string) => void;
+
+/**
+ * Runs a scenario against every row whose server is available.
+ *
+ * @param rounds Rounds of A B A B ….
+ */
+export async function runScenario(
+  sc: Scenario,
+  s: Settings,
+  rounds: number,
+  prepared: Prepared,
+  log: Log,
+): Promise<ScenarioResult> {
+  const began = performance.now();
+  const loadBefore = round(loadavg()[0] ?? 0);
+  const rows = sc.rows(s);
+  const absent = new Map<string, string>();
+  for (const row of rows) {
+    const availability = prepared[row.server];
+    const na = sc.notApplicable?.[row.server];
+    if (!availability.ok) absent.set(row.name, availability.reason);
+    else if (na !== undefined) absent.set(row.name, na);
+  }
+  const active = rows.filter((row) => !absent.has(row.name));
+  const servers = new Map<string, RunningServer>();
+  if (!sc.freshServer) {
+    for (const row of active) {
+      try {
+        servers.set(row.name, await launch(row.server, launchOptions(row, s)));
+      } catch (err) {
+        absent.set(row.name, `did not start: ${firstLine(err)}`);
+      }
+    }
+  }
+  const runs = new Map<string, Measurement[]>(rows.map((r) => [r.name, []]));
+  const loader = createLoader(s.pin, s.jsRoot);
+  const errors = new Map<string, string>();
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      for (const row of active) {
+        if (absent.has(row.name)) continue;
+        const m = await measureOnce(sc, row, s, loader, servers.get(row.name)).catch(
+          (err: unknown) => {
+            errors.set(row.name, firstLine(err));
+            log(`  [${sc.id}] ${round}/${rounds} ${row.name}: failed: ${firstLine(err)}`);
+            return null;
+          },
+        );
+        if (m === null) continue;
+        runs.get(row.name)?.push(withCpuPerOp(m, sc));
+        log(`  [${sc.id}] ${round}/${rounds} ${row.name.padEnd(18)} ${describe(m, sc.unit)}`);
+      }
+    }
+  } finally {
+    await Promise.all([loader.close(), ...[...servers.values()].map((srv) => srv.stop())]);
+  }
+  const results = rows.map((row) => summarize(row, runs.get(row.name) ?? [], absent, errors));
+  const ratios = ratiosOf(results);
+  return {
+    id: sc.id,
+    title: sc.title,
+    unit: sc.unit,
+    better: sc.better,
+    rows: results,
+    ratios,
+    goals: (sc.goals ?? []).map((g): GoalResult => {
+      const ratio = ratios[`${g.numerator}/${g.denominator}`] ?? null;
+      const met =
+        ratio === null
+          ? null
+          : g.op === '>='
+            ? ratio >= g.bound
+            : g.op === '<='
+              ? ratio <= g.bound
+              : ratio > g.bound;
+      return { ...g, ratio, met };
+    }),
+    seconds: Math.round((performance.now() - began) / 1000),
+    load: [loadBefore, round(loadavg()[0] ?? 0)],
+  };
+}
+
+async function measureOnce(
+  sc: Scenario,
+  row: Row,
+  s: Settings,
+  loader: Loader,
+  shared: RunningServer | undefined,
+): Promise<Measurement> {
+  if (shared !== undefined) return sc.measure(row, shared, s, loader);
+  const server = await launch(row.server, launchOptions(row, s));
+  try {
+    return await sc.measure(row, server, s, loader);
+  } finally {
+    // A fresh server per run is only measured once: no need for a graceful close.
+    await server.stop(0);
+  }
+}
+
+function launchOptions(row: Row, s: Settings): LaunchOptions {
+  return { ...row.launch, pin: s.pin, ...(s.jsRoot === null ? {} : { jsRoot: s.jsRoot }) };
+}
+
+/**
+ * Adds `cpuUsPerOp`, the server's CPU microseconds per message (or handshake, delivery): unlike the
+ * rate, it does not drop when other work on the machine takes the server's core away.
+ */
+function withCpuPerOp(m: Measurement, sc: Scenario): Measurement {
+  if (m.cpu === undefined || sc.better !== 'higher' || m.value <= 0) return m;
+  const cpuUsPerOp = round((m.cpu.server * 1e4) / m.value, 2);
+  return { ...m, extra: { ...m.extra, cpuUsPerOp } };
+}
+
+function summarize(
+  row: Row,
+  runs: readonly Measurement[],
+  absent: ReadonlyMap<string, string>,
+  errors: ReadonlyMap<string, string>,
+): RowResult {
+  const base = { name: row.name, server: row.server, runs: runs.map((m) => m.value) };
+  const reason = absent.get(row.name) ?? (runs.length === 0 ? errors.get(row.name) : undefined);
+  if (runs.length === 0) return { ...base, median: null, absent: reason ?? 'no run' };
+  const cpus = runs.flatMap((m) => (m.cpu ? [{ server: m.cpu.server, loader: m.cpu.loader }] : []));
+  const extras = runs.flatMap((m) => (m.extra ? [m.extra] : []));
+  return {
+    ...base,
+    median: median(base.runs),
+    ...(cpus.length > 0
+      ? {
+          cpu: {
+            server: median(cpus.map((c) => c.server)) ?? 0,
+            loader: median(cpus.map((c) => c.loader)) ?? 0,
+          },
+        }
+      : {}),
+    ...(extras.length > 0 ? { extra: medianRecord(extras) } : {}),
+  };
+}
+
+/** rodeo rows over every other row, on medians. */
+function ratiosOf(rows: readonly RowResult[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const a of rows) {
+    if (a.server !== 'rodeo' || a.median === null) continue;
+    for (const b of rows) {
+      if (b.server === 'rodeo' || b.median === null || b.median === 0) continue;
+      out[`${a.name}/${b.name}`] = round(a.median / b.median, 3);
+    }
+  }
+  return out;
+}
+
+function describe(m: Measurement, unit: string): string {
+  const cpu = m.cpu ? `  (cpu: server ${m.cpu.server}%, loader ${m.cpu.loader}%)` : '';
+  const extra = m.extra
+    ? `  ${Object.entries(m.extra)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`
+    : '';
+  return `${Math.round(m.value).toLocaleString('en-US')} ${unit}${cpu}${extra}`;
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+}

@@ -1,0 +1,49 @@
+/**
+ * What every Node server under test shares with the orchestrator: it prints `LISTENING <port>` once
+ * it listens, answers `mem` on stdin with `MEM {"rss":…,"heapUsed":…}` and `snap FILE` with a heap
+ * snapshot and `SNAP FILE` (both after a full GC), and exits
+ * when stdin closes, so no server outlives the bench.
+ */
+import { createInterface } from 'node:readline';
+import { writeHeapSnapshot } from 'node:v8';
+
+/** Paths every server serves (Socket.IO takes them as `mode` in its query instead). */
+export const PATHS = {
+  echo: '/echo',
+  deflate: '/z',
+  deflateHibernate: '/zh',
+  hibernate: '/h',
+  multi: '/multi',
+  broadcast: '/bcast',
+} as const;
+
+/** Reply frames per request in the multi-frame scenario. */
+export const MULTI_FRAMES = 10;
+
+/**
+ * Announces the port and starts answering the orchestrator.
+ *
+ * @param port The port the server listens on.
+ * @param stop Closes the server before the process exits.
+ */
+export function serveControl(port: number, stop: () => Promise<void> | void): void {
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    const [command, arg] = line.trim().split(' ');
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    gc?.();
+    if (command === 'snap' && arg !== undefined) {
+      process.stdout.write(`SNAP ${writeHeapSnapshot(arg)}\n`);
+      return;
+    }
+    if (command !== 'mem') return;
+    const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+    process.stdout.write(`MEM ${JSON.stringify({ rss, heapUsed, external, arrayBuffers })}\n`);
+  });
+  lines.on('close', () => {
+    void Promise.resolve(stop()).finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref();
+  });
+  process.stdout.write(`LISTENING ${port}\n`);
+}

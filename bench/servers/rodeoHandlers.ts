@@ -1,0 +1,57 @@
+/**
+ * The rodeo handlers under test besides the `echo` example: the same echo asking to hibernate after
+ * every reply, a multi-frame echo (one `reply` with 10 frames, written by the engine together), and
+ * a broadcast group (every message goes to the group through `registry.broadcast`).
+ */
+import { hibernate, ok, reply, upgrade, type Handler, type Registry } from '../../src/index.js';
+import { MULTI_FRAMES } from './control.js';
+
+/** The group of the broadcast scenario. */
+const GROUP = 'bench';
+
+/**
+ * Echo that hibernates after each reply, with compression offered as a route that hibernates should
+ * offer it: asking the peer for `client_no_context_takeover` (RFC 7692 §7.1.1.2; ws's client and
+ * browsers accept it), so that hibernate can release the decompressor as well as the compressor.
+ */
+export function hibernatingEcho(): Handler<null> {
+  return {
+    init: () => upgrade(null, { compress: { clientNoContextTakeover: true } }),
+    websocketHandle: (frame, state) =>
+      frame.type === 'text' || frame.type === 'binary'
+        ? reply(frame, state, hibernate)
+        : ok(state, hibernate),
+    websocketInfo: (_info, state) => ok(state),
+  };
+}
+
+/** Answers each message with `MULTI_FRAMES` copies of it in one `reply`. */
+export function multiEcho(): Handler<null> {
+  return {
+    init: () => upgrade(null, { compress: false }),
+    websocketHandle: (frame, state) =>
+      frame.type === 'text' || frame.type === 'binary'
+        ? reply(
+            Array.from({ length: MULTI_FRAMES }, () => frame),
+            state,
+          )
+        : ok(state),
+    websocketInfo: (_info, state) => ok(state),
+  };
+}
+
+/** Joins the group on open; broadcasts every message to it. */
+export function broadcaster(registry: Registry): Handler<null> {
+  return {
+    init: () => upgrade(null, { compress: false }),
+    websocketInit: (state, ctx) => {
+      registry.join(GROUP, ctx.ref);
+      return ok(state);
+    },
+    websocketHandle: (frame, state) => {
+      if (frame.type === 'text' || frame.type === 'binary') registry.broadcast(GROUP, frame);
+      return ok(state);
+    },
+    websocketInfo: (_info, state) => ok(state),
+  };
+}
