@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileForBench } from './build.js';
 import { heapGroups, perConnection, type HeapGroup } from './heapSnapshot.js';
-import { killAll, killChildrenOnExit } from './proc.js';
+import { runMain } from './proc.js';
 import { createLoader, targetFor } from './scenarios/loaderProcess.js';
 import type { Row } from './scenarios/types.js';
 import { launch } from './servers/index.js';
@@ -81,17 +81,4 @@ async function main(): Promise<void> {
   process.stdout.write('\nsaved bench/results/heap-latest.json\n');
 }
 
-killChildrenOnExit();
-main().then(
-  () => {
-    killAll();
-    process.exit(0);
-  },
-  (err: unknown) => {
-    process.stderr.write(
-      `heap failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    killAll();
-    process.exit(1);
-  },
-);
+runMain('heap', main);

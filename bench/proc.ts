@@ -117,3 +117,24 @@ export function rssBytes(pid: number): number {
     return Number.NaN;
   }
 }
+
+/**
+ * Runs a bench entry point: children are killed on exit, and the process exits 0 on success or 1
+ * with the error printed as `<name> failed: …`.
+ */
+export function runMain(name: string, main: () => Promise<void>): void {
+  killChildrenOnExit();
+  main().then(
+    () => {
+      killAll();
+      process.exit(0);
+    },
+    (err: unknown) => {
+      process.stderr.write(
+        `${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
+      killAll();
+      process.exit(1);
+    },
+  );
+}

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { compileForBench } from './build.js';
 import { byCategory, selfTimes, type SelfTime } from './cpuProfile.js';
 import type { HandshakeJob, LatencyJob, ThroughputJob } from './loader/job.js';
-import { killAll, killChildrenOnExit } from './proc.js';
+import { runMain } from './proc.js';
 import { createLoader, targetFor } from './scenarios/loaderProcess.js';
 import type { Mode } from './scenarios/types.js';
 import { launch, type ServerId } from './servers/index.js';
@@ -133,17 +133,4 @@ function lines(fns: readonly SelfTime[]): string {
     .join('\n');
 }
 
-killChildrenOnExit();
-main().then(
-  () => {
-    killAll();
-    process.exit(0);
-  },
-  (err: unknown) => {
-    process.stderr.write(
-      `profile failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    killAll();
-    process.exit(1);
-  },
-);
+runMain('profile', main);

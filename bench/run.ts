@@ -13,7 +13,7 @@ import { compileForBench } from './build.js';
 import { ratioChart } from './chart.js';
 import { settings } from './config.js';
 import { machine } from './machine.js';
-import { killAll, killChildrenOnExit } from './proc.js';
+import { runMain } from './proc.js';
 import {
   absentLines,
   cpuPerOpRows,
@@ -140,17 +140,4 @@ async function rodeoReady(): Promise<boolean> {
   return typeof mod['serve'] === 'function' && typeof mod['LocalRegistry'] === 'function';
 }
 
-killChildrenOnExit();
-main().then(
-  () => {
-    killAll();
-    process.exit(0);
-  },
-  (err: unknown) => {
-    process.stderr.write(
-      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    killAll();
-    process.exit(1);
-  },
-);
+runMain('bench', main);
