@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { CHAT_GROUP, chatHandler, type ChatEvent } from '../../examples/chat.js';
 import {
@@ -9,15 +9,13 @@ import {
   LocalRegistry,
   reasons,
   request,
-  serve,
   text,
   type ConnectionEvent,
   type ConnectionRef,
   type OutFrame,
   type Registry,
-  type RodeoServer,
 } from '../../src/index.js';
-import { end, fakeContext, frame, openClient, terminateAll, type Inbox } from './support.js';
+import { end, fakeContext, frame, type Inbox, liveServer } from './support.js';
 
 /** A registry that records joins and turns broadcasts into an observable. */
 class RecordingRegistry implements Registry {
@@ -90,24 +88,15 @@ describe('chatHandler (marbles)', () => {
 });
 
 describe('chatHandler (real sockets)', () => {
-  const clients: WebSocket[] = [];
-  let server: RodeoServer | undefined;
+  const live = liveServer();
 
-  afterEach(async () => {
-    terminateAll(clients);
-    await server?.close();
-    server = undefined;
-  });
-
-  async function join(nick: string): Promise<{ socket: WebSocket; inbox: Inbox }> {
-    if (!server) throw new Error('server not started');
-    return openClient(`ws://127.0.0.1:${server.port}/chat?nick=${nick}`, clients);
-  }
+  const join = (nick: string): Promise<{ socket: WebSocket; inbox: Inbox }> =>
+    live.open(`/chat?nick=${nick}`);
 
   it('lets two clients talk, with join, rename and leave notices', async () => {
     const registry = new LocalRegistry();
     const routes = { '/chat': chatHandler(registry) };
-    server = await serve({ port: 0, host: '127.0.0.1', routes, registry });
+    await live.start({ routes, registry });
 
     const ann = await join('ann');
     expect(await ann.inbox.json()).toEqual({ type: 'joined', nick: 'ann' });

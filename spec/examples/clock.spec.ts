@@ -1,18 +1,15 @@
 import { TestScheduler } from 'rxjs/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
+import { describe, expect, it } from 'vitest';
 import { clockHandler, type ClockState, type Tick } from '../../examples/clock.js';
 import {
   connection,
   ping,
   reasons,
-  serve,
   text,
   type ConnectionEvent,
   type Handler,
-  type RodeoServer,
 } from '../../src/index.js';
-import { end, fakeContext, frame, openClient, terminateAll, withInfo } from './support.js';
+import { end, fakeContext, frame, withInfo, liveServer } from './support.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -58,14 +55,7 @@ describe('clockHandler (marbles)', () => {
 });
 
 describe('clockHandler (real sockets)', () => {
-  const clients: WebSocket[] = [];
-  let server: RodeoServer | undefined;
-
-  afterEach(async () => {
-    terminateAll(clients);
-    await server?.close();
-    server = undefined;
-  });
+  const live = liveServer();
 
   it('ticks with ISO times, and terminate releases the timer when the peer leaves', async () => {
     const clock = clockHandler({ interval: 10 });
@@ -78,9 +68,9 @@ describe('clockHandler (real sockets)', () => {
         released(state);
       },
     };
-    server = await serve({ port: 0, host: '127.0.0.1', routes: { '/clock': handler } });
+    await live.start({ routes: { '/clock': handler } });
 
-    const { socket, inbox } = await openClient(`ws://127.0.0.1:${server.port}/clock`, clients);
+    const { socket, inbox } = await live.open('/clock');
     const first = Date.parse(await inbox.text());
     const second = Date.parse(await inbox.text());
     expect(second).toBeGreaterThan(first);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TestScheduler } from 'rxjs/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { echoHandler } from '../../examples/echo.js';
 import {
@@ -11,13 +11,11 @@ import {
   pong,
   reasons,
   request,
-  serve,
   text,
   type ConnectionEvent,
   type ConnectionOutput,
-  type RodeoServer,
 } from '../../src/index.js';
-import { closed, end, fakeContext, frame, openClient, terminateAll } from './support.js';
+import { closed, end, fakeContext, frame, liveServer } from './support.js';
 
 const bytes = Uint8Array.from([0, 1, 2, 255]);
 
@@ -85,23 +83,17 @@ describe('echoHandler (marbles)', () => {
 });
 
 describe('echoHandler (real sockets)', () => {
-  const clients: WebSocket[] = [];
-  let server: RodeoServer | undefined;
+  const live = liveServer();
 
-  afterEach(async () => {
-    terminateAll(clients);
-    await server?.close();
-    server = undefined;
-  });
-
-  async function start(maxFrameSize?: number): Promise<string> {
+  /** Starts the echo route and opens a client on it. */
+  async function echoClient(maxFrameSize?: number, options: WebSocket.ClientOptions = {}) {
     const handler = echoHandler(maxFrameSize === undefined ? {} : { maxFrameSize });
-    server = await serve({ port: 0, host: '127.0.0.1', routes: { '/echo': handler } });
-    return `ws://127.0.0.1:${server.port}/echo`;
+    await live.start({ routes: { '/echo': handler } });
+    return live.open('/echo', options);
   }
 
   it('echoes text and binary unchanged over a compressed connection', async () => {
-    const { socket, inbox } = await openClient(await start(), clients);
+    const { socket, inbox } = await echoClient();
     expect(socket.extensions).toContain('permessage-deflate');
 
     socket.send('héllo 🤠');
@@ -117,7 +109,7 @@ describe('echoHandler (real sockets)', () => {
   });
 
   it('works without compression when the client does not offer it', async () => {
-    const { socket, inbox } = await openClient(await start(), clients, {
+    const { socket, inbox } = await echoClient(undefined, {
       perMessageDeflate: false,
     });
     expect(socket.extensions).toBe('');
@@ -128,7 +120,7 @@ describe('echoHandler (real sockets)', () => {
   // ws applies maxPayload to the compressed frame; deflate adds a few bytes to incompressible
   // data, so the server's wire limit has headroom and the message limit is judged inflated.
   it('echoes a compressed message of exactly maxFrameSize incompressible bytes', async () => {
-    const { socket, inbox } = await openClient(await start(4096), clients);
+    const { socket, inbox } = await echoClient(4096);
     const payload = randomBytes(4096);
     const reply = inbox.next();
     const end = closed(socket);
@@ -137,7 +129,7 @@ describe('echoHandler (real sockets)', () => {
   });
 
   it('closes with 1009 past maxFrameSize', async () => {
-    const { socket, inbox } = await openClient(await start(16), clients);
+    const { socket, inbox } = await echoClient(16);
     socket.send('x'.repeat(16));
     expect(await inbox.text()).toBe('x'.repeat(16));
     const done = closed(socket);

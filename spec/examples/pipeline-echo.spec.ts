@@ -1,6 +1,5 @@
 import { TestScheduler } from 'rxjs/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
+import { describe, expect, it } from 'vitest';
 import { BYE, pipelineEchoHandler } from '../../examples/pipeline-echo.js';
 import {
   binary,
@@ -8,12 +7,10 @@ import {
   connection,
   ping,
   reasons,
-  serve,
   text,
   type ConnectionEvent,
-  type RodeoServer,
 } from '../../src/index.js';
-import { closed, end, fakeContext, frame, openClient, terminateAll } from './support.js';
+import { closed, end, fakeContext, frame, liveServer } from './support.js';
 
 const bytes = Uint8Array.of(7, 8, 9);
 const scheduler = (): TestScheduler => new TestScheduler((a, e) => expect(a).toEqual(e));
@@ -58,19 +55,12 @@ describe('pipelineEchoHandler (marbles)', () => {
 });
 
 describe('pipelineEchoHandler (real sockets)', () => {
-  const clients: WebSocket[] = [];
-  let server: RodeoServer | undefined;
-
-  afterEach(async () => {
-    terminateAll(clients);
-    await server?.close();
-    server = undefined;
-  });
+  const live = liveServer();
 
   it('echoes, then closes with 1000 on bye', async () => {
     const routes = { '/pipe': pipelineEchoHandler() };
-    server = await serve({ port: 0, host: '127.0.0.1', routes });
-    const { socket, inbox } = await openClient(`ws://127.0.0.1:${server.port}/pipe`, clients);
+    await live.start({ routes });
+    const { socket, inbox } = await live.open('/pipe');
     socket.send('hi');
     expect(await inbox.text()).toBe('hi');
     socket.send(Buffer.from(bytes));

@@ -3,10 +3,14 @@
  * based inbox for real `ws` clients.
  */
 import { once } from 'node:events';
-import { Subject, map, merge, type Observable } from 'rxjs';
+import { merge, tap, type Observable } from 'rxjs';
+import { afterEach } from 'vitest';
+import { testContext } from '../../src/testing/index.js';
 import WebSocket from 'ws';
 import {
   request,
+  serve,
+  type ServerOptions,
   type ConnectionContext,
   type ConnectionEvent,
   type EndEvent,
@@ -20,30 +24,15 @@ export interface FakeContext<I> {
   readonly ctx: ConnectionContext<I>;
   /** Info sent to the ref, as engine events. */
   readonly infos$: Observable<ConnectionEvent<I>>;
-  /** Everything sent to the ref, in order. */
+  /** Every info delivered to the connection, in order. */
   readonly sent: I[];
 }
 
-/** A context for driving a handler through `connection` without a socket. */
+/** rodeo/testing's `testContext`, with every info delivered through its mailbox recorded. */
 export function fakeContext<I>(url = '/'): FakeContext<I> {
-  const infos = new Subject<I>();
+  const ctx = testContext<I>({ req: request({ url }), id: 'fake-1' });
   const sent: I[] = [];
-  const ctx: ConnectionContext<I> = {
-    ref: {
-      id: 'fake-1',
-      closed: false,
-      send: (info) => {
-        sent.push(info);
-        infos.next(info);
-        return true;
-      },
-    },
-    compress: false,
-    version: 13,
-    protocol: null,
-    req: request({ url }),
-  };
-  return { ctx, sent, infos$: infos.pipe(map((info) => ({ type: 'info', info }) as const)) };
+  return { ctx, sent, infos$: ctx.mailbox$.pipe(tap((event) => sent.push(event.info))) };
 }
 
 /** The events of a marble test: frames (and ends) merged with the context's info. */
@@ -117,6 +106,41 @@ export async function closed(socket: WebSocket): Promise<{ code: number; reason:
   if (socket.readyState === WebSocket.CLOSED) throw new Error('socket already closed');
   const [code, reason] = (await once(socket, 'close')) as [number, Buffer];
   return { code, reason: reason.toString('utf8') };
+}
+
+/** A rodeo server on port 0 per test and its clients, all closed after each test. */
+export interface LiveServer {
+  /** Starts the test's server. */
+  start(options: ServerOptions): Promise<void>;
+  /** Opens a client on `path` (with its query) of the running server. */
+  open(
+    path: string,
+    options?: WebSocket.ClientOptions,
+  ): Promise<{ socket: WebSocket; inbox: Inbox }>;
+}
+
+/** Registers the `afterEach` that closes the clients and the server; call inside a `describe`. */
+export function liveServer(): LiveServer {
+  const clients: WebSocket[] = [];
+  let close: (() => Promise<void>) | undefined;
+  let port: number | undefined;
+  afterEach(async () => {
+    terminateAll(clients);
+    await close?.();
+    close = undefined;
+    port = undefined;
+  });
+  return {
+    async start(options) {
+      const server = await serve({ ...options, port: 0, host: '127.0.0.1' });
+      close = () => server.close();
+      port = server.port;
+    },
+    open(path, options = {}) {
+      if (port === undefined) throw new Error('server not started');
+      return openClient(`ws://127.0.0.1:${port}${path}`, clients, options);
+    },
+  };
 }
 
 /** Terminates every tracked client. */
