@@ -27,7 +27,9 @@ import {
 } from '../handler/handler.js';
 import { reasons, type CallbackName } from '../handler/reasons.js';
 import { ok, type CallResult } from '../handler/results.js';
-import { validateCommand, validateResult } from '../handler/validate.js';
+import { validateCommand } from '../handler/validate.js';
+import { CallbackEngine, type CallbackEngineSetup } from './callbackEngine.js';
+import { checkedResult, isSettled } from './callResults.js';
 import { dispatch, type Behaviour } from './dispatch.js';
 import { endOnce } from './endOnce.js';
 import { idleTimeout } from './idleTimeout.js';
@@ -68,6 +70,11 @@ export interface ConnectionSetup<S, I> {
  * echo:   -a--b--(t|)      t = terminal(remote 1000)
  * ```
  *
+ * The engine is the composition of the public operators
+ * `idleTimeout → dispatch → (mailboxScan → resultCommands | pipeline) → stopAtClose → endOnce`
+ * (see `composedConnection`). Callback handlers run on a fused equivalent of it, one subscriber
+ * instead of one per layer (`CallbackEngine`); a spec checks both agree on random event sequences.
+ *
  * @param handler A callback handler or a pipeline handler.
  * @param setup The initial state, context and timing.
  * @return A function from the connection's events to its outputs.
@@ -76,10 +83,44 @@ export function connection<S, I>(
   handler: AnyHandler<S, I>,
   setup: ConnectionSetup<S, I>,
 ): OperatorFunction<ConnectionEvent<I>, ConnectionOutput> {
+  if (isPipelineHandler(handler)) return composedConnection(handler, setup);
+  const engineSetup: CallbackEngineSetup<S, I> = {
+    handler,
+    state: setup.state,
+    ctx: setup.ctx,
+    idleTimeout: setup.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
+    scheduler: setup.scheduler ?? asyncScheduler,
+    report: setup.onError ?? ignoreError,
+  };
+  return (events$) =>
+    new Observable<ConnectionOutput>((subscriber) => {
+      const engine = new CallbackEngine(engineSetup, subscriber);
+      const events = events$.subscribe(engine);
+      engine.start();
+      return () => {
+        events.unsubscribe();
+        engine.dispose();
+      };
+    });
+}
+
+/**
+ * The engine as a composition of the public operators, for either kind of handler: what
+ * `connection` runs for pipeline handlers, and the reference the fused callback engine is checked
+ * against.
+ *
+ * @param handler A callback handler or a pipeline handler.
+ * @param setup The initial state, context and timing.
+ * @return A function from the connection's events to its outputs.
+ */
+export function composedConnection<S, I>(
+  handler: AnyHandler<S, I>,
+  setup: ConnectionSetup<S, I>,
+): OperatorFunction<ConnectionEvent<I>, ConnectionOutput> {
   return (events$) =>
     new Observable<ConnectionOutput>((subscriber) => {
       let state = setup.state;
-      const report = setup.onError ?? (() => undefined);
+      const report = setup.onError ?? ignoreError;
       const durations = new BehaviorSubject(setup.idleTimeout ?? DEFAULT_IDLE_TIMEOUT);
       const behaviour = isPipelineHandler(handler)
         ? pipelineBehaviour(handler, setup)
@@ -119,6 +160,10 @@ export function connection<S, I>(
         )
         .subscribe(subscriber);
     });
+}
+
+function ignoreError(): void {
+  // No reporter given: crashes still reach terminate as reasons.
 }
 
 /** An error from a handler callback, tagged with the callback it came from. */
@@ -195,21 +240,9 @@ function settled<S>(
   );
 }
 
-function isSettled<S>(result: Result<S>): result is CallResult<S> {
-  return (
-    typeof result === 'object' &&
-    result !== null &&
-    !(result instanceof Observable) &&
-    typeof (result as { then?: unknown }).then !== 'function'
-  );
-}
-
 function checked<S>(value: unknown, callback: CallbackName): CallResult<S> {
   try {
-    const result = validateResult<S>(value);
-    if (result.type === 'reply') result.frames.forEach(validateCommand);
-    else if (result.type === 'commands') result.commands.forEach(validateCommand);
-    return result;
+    return checkedResult<S>(value);
   } catch (err) {
     throw new CallbackFailure(callback, err);
   }

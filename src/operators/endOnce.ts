@@ -43,7 +43,7 @@ export function endOnce(options: EndOnceOptions): MonoTypeOperatorFunction<Conne
       const end = (reason: TerminateReason): void => {
         if (ended) return;
         ended = true;
-        const code = sendsOwnClose(reason) ? closeCodeFor(reason) : null;
+        const code = ownsClose(reason) ? closeCodeFor(reason) : null;
         if (code !== null) subscriber.next(close(code));
         options.onEnd(reason);
         const terminal: TerminalNotification =
@@ -77,7 +77,11 @@ export function endOnce(options: EndOnceOptions): MonoTypeOperatorFunction<Conne
     });
 }
 
-function sendsOwnClose(reason: TerminateReason): boolean {
+/**
+ * Whether the engine sends the close frame for `reason` (the server decided the end) rather than
+ * the transport (the peer closed, or the connection broke).
+ */
+export function ownsClose(reason: TerminateReason): boolean {
   switch (reason.type) {
     case 'timeout':
     case 'crash':
