@@ -14,6 +14,7 @@ import { TestScheduler } from 'rxjs/testing';
 import {
   close,
   commands,
+  composedConnection,
   connection,
   hibernate,
   ok,
@@ -27,11 +28,11 @@ import {
   type CallResult,
   type ConnectionEvent,
   type ConnectionOutput,
+  type ConnectionSetup,
   type Handler,
   type Result,
 } from 'rodeo';
 import { testContext, type TestContext } from 'rodeo/testing';
-import { composedConnection, type ConnectionSetup } from '../../src/operators/connection.js';
 
 /**
  * `connection` runs callback handlers on a fused engine; `composedConnection` is the same engine

@@ -1,5 +1,5 @@
 /** The per-connection engine and the public RxJS operators it is built from. */
-export { connection, DEFAULT_IDLE_TIMEOUT } from './connection.js';
+export { composedConnection, connection, DEFAULT_IDLE_TIMEOUT } from './connection.js';
 export type { ConnectionSetup, ErrorReporter } from './connection.js';
 export { dispatch } from './dispatch.js';
 export type { Behaviour } from './dispatch.js';
