@@ -2,12 +2,17 @@ import { map } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   commands,
+  ok,
   reply,
   setOptions,
   text,
   upgrade,
   type ConnectionRef,
+  type Handler,
+  type InFrame,
+  type InitResult,
   type PipelineHandler,
+  type Result,
 } from '../../src/index.js';
 import { probe } from '../fixtures/serverHandlers.js';
 import { client, closeAll, closed, message, rawPeer, start, wsUrl } from './support.js';
@@ -50,6 +55,14 @@ describe('ConnectionRef mailbox', () => {
     await handler.terminated();
     expect(calls).toEqual(['send during terminate: false']);
     expect(handler.contexts[0]?.ref.closed).toBe(true);
+  });
+
+  it('serializes a ref as its id and whether it is closed', async () => {
+    const handler = probe<null, string>();
+    const server = await start({ '/m': handler });
+    await client(wsUrl(server, '/m'));
+    const ref = handler.contexts[0]?.ref as ConnectionRef<string>;
+    expect(JSON.parse(JSON.stringify(ref))).toEqual({ id: ref.id, closed: false });
   });
 
   it('gives every connection its own id', async () => {
@@ -133,6 +146,48 @@ describe('other handler forms and failures', () => {
     const ws = await client(wsUrl(server, '/p'));
     ws.send('shout');
     expect((await message(ws)).data.toString()).toBe('SHOUT');
+  });
+
+  it.each([
+    ['with websocketInit', true],
+    ['without websocketInit', false],
+  ])('keeps `this` of a class-based handler %s', async (_name, withInit) => {
+    const seen: string[] = [];
+    class Greeter implements Handler<null, string> {
+      readonly greeting = 'hello';
+      init(): InitResult<null> {
+        seen.push(`init ${this.greeting}`);
+        return upgrade(null);
+      }
+      websocketHandle(_frame: InFrame, state: null): Result<null> {
+        return reply(text(this.greeting), state);
+      }
+      websocketInfo(_info: string, state: null): Result<null> {
+        return reply(text(`${this.greeting} info`), state);
+      }
+      terminate(): void {
+        seen.push(`terminate ${this.greeting}`);
+      }
+    }
+    class GreeterWithInit extends Greeter {
+      websocketInit(state: null): Result<null> {
+        seen.push(`websocketInit ${this.greeting}`);
+        return ok(state);
+      }
+    }
+    const server = await start({ '/g': withInit ? new GreeterWithInit() : new Greeter() });
+    const ws = await client(wsUrl(server, '/g'));
+    ws.send('hi');
+    expect((await message(ws)).data.toString()).toBe('hello');
+    const peerSaw = closed(ws);
+    ws.close(1000);
+    await peerSaw;
+    await server.close();
+    expect(seen).toEqual(
+      withInit
+        ? ['init hello', 'websocketInit hello', 'terminate hello']
+        : ['init hello', 'terminate hello'],
+    );
   });
 
   it('reports a throwing terminate and a throwing logger without harm', async () => {

@@ -93,6 +93,42 @@ describe('init', () => {
     expect((await message(ws)).data.toString()).toBe('x');
   });
 
+  it('may return any thenable', async () => {
+    const thenable = {
+      then: (resolve: (result: InitResult<null>) => void) => resolve(upgrade(null)),
+    };
+    const handler = probe({ init: () => thenable as unknown as PromiseLike<InitResult<null>> });
+    const server = await start({ '/echo': handler });
+    const ws = await client(wsUrl(server, '/echo'));
+    ws.send('x');
+    expect((await message(ws)).data.toString()).toBe('x');
+  });
+
+  it.each([
+    ['a synchronous init upgrades within', () => upgrade(null), 1],
+    ['an async init upgrades after', async () => upgrade(null), 0],
+  ])('%s the upgrade event', async (_name, init, openDuringEvent) => {
+    const server = await start({ '/echo': probe({ init }) });
+    const seen: number[] = [];
+    // Listeners run in order: this one sees what rodeo's listener did synchronously.
+    server.httpServer.on('upgrade', () => seen.push(server.metrics.open));
+    await client(wsUrl(server, '/echo'));
+    expect(seen).toEqual([openDuringEvent]);
+  });
+
+  it('gives init a frozen request (shared frozen empty params and query)', async () => {
+    const handler = probe({ init: () => upgrade(null) });
+    const server = await start({ '/echo': handler });
+    const ws = await client(wsUrl(server, '/echo'));
+    ws.close(1000);
+    const { req } = await handler.terminated();
+    expect(Object.isFrozen(req)).toBe(true);
+    expect(Object.isFrozen(req.params) && Object.isFrozen(req.query)).toBe(true);
+    expect(req.params).toEqual({});
+    expect(req.query).toEqual({});
+    expect(JSON.parse(JSON.stringify(req))).toMatchObject({ remoteAddress: '127.0.0.1' });
+  });
+
   it('answers with plain HTTP and terminate gets normal', async () => {
     const handler = probe({
       init: () =>

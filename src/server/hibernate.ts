@@ -22,21 +22,27 @@ import { releaseDeflateContexts } from './wsInternals.js';
  * and frame mask between messages): hibernate is then a no-op.
  */
 
+/** The connection being hibernated (the session: one object, so hibernating allocates little). */
+export interface Hibernating {
+  readonly ws: WebSocket;
+  /** Whether the connection has ended (nothing of it may outlive terminate). */
+  readonly ended: boolean;
+  /** Runs `listener` once the frames already returned have left ws (see `Writer.whenIdle`). */
+  whenIdle(listener: () => void): void;
+  /** Told how many zlib contexts were released. */
+  hibernated(contexts: number): void;
+}
+
 /**
  * Releases what `ws` can re-create once the frames already returned have been compressed and
  * written (`whenIdle`), and after the current I/O callback has unwound: the hibernating result may
  * have been produced inside zlib's own flush callback, where closing the stream is unsafe. Skipped
- * if the connection ended meanwhile (nothing of it may outlive terminate).
+ * if the connection ended meanwhile.
  */
-export function hibernateSoon(
-  ws: WebSocket,
-  whenIdle: (listener: () => void) => void,
-  ended: () => boolean,
-  released: (contexts: number) => void,
-): void {
-  whenIdle(() =>
-    setImmediate(() => {
-      if (!ended()) released(releaseDeflateContexts(ws));
-    }),
-  );
+export function hibernateSoon(connection: Hibernating): void {
+  connection.whenIdle(() => setImmediate(release, connection));
+}
+
+function release(connection: Hibernating): void {
+  if (!connection.ended) connection.hibernated(releaseDeflateContexts(connection.ws));
 }

@@ -57,6 +57,23 @@ export function wsSize(bytes: number): number {
   return Number.isFinite(bytes) && bytes < 2 ** 31 ? bytes : 0;
 }
 
+/**
+ * ws's limits (see `setMessageLimits`) for a message size limit: with deflate, a full-size message
+ * may be a little larger on the wire than inflated; `maxFragments` is the server's fixed fragment
+ * limit, if it has one.
+ */
+export function wsMessageLimits(
+  maxFrameSize: number,
+  compress: boolean,
+  maxFragments: number | undefined,
+): { readonly wirePayload: number; readonly message: number; readonly fragments: number } {
+  return {
+    wirePayload: wsSize(compress ? compressedBound(maxFrameSize) : maxFrameSize),
+    message: wsSize(maxFrameSize),
+    fragments: wsSize(maxFragments ?? fragmentLimit(maxFrameSize)),
+  };
+}
+
 /** Throws `code` unless `value` is a positive integer (or `Infinity` when allowed). */
 export function checkSize(
   code: 'RODEO_ERR_INVALID_OPTION' | 'RODEO_ERR_INVALID_UPGRADE',

@@ -6,6 +6,9 @@ import type { Headers, Request } from '../handler/request.js';
  * objects (and the socket behind them) longer than the handshake.
  */
 
+/** Most requests have no parameters or no query: they share one frozen empty object. */
+const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+
 /** The path and the query of a request target. */
 export interface ParsedTarget {
   readonly path: string;
@@ -23,22 +26,28 @@ export function parseTarget(url: string): ParsedTarget {
   return { path: path === '' ? '/' : path, query };
 }
 
-/** A snapshot of `req` with the route's parameters. */
+/**
+ * A snapshot of `req` with the route's parameters; `target` is `req.url` already parsed, if the
+ * caller has it.
+ */
 export function requestSnapshot(
   req: IncomingMessage,
   params: Readonly<Record<string, string>>,
   headers: Headers = req.headers,
+  target: ParsedTarget = parseTarget(req.url ?? '/'),
 ): Request {
-  const url = req.url ?? '/';
-  const { path, query } = parseTarget(url);
   return Object.freeze({
     method: req.method ?? 'GET',
-    url,
-    path,
-    params: Object.freeze({ ...params }),
-    query: Object.freeze(query),
+    url: req.url ?? '/',
+    path: target.path,
+    params: isEmpty(params) ? EMPTY : Object.freeze({ ...params }),
+    query: isEmpty(target.query) ? EMPTY : Object.freeze(target.query),
     headers: Object.freeze({ ...headers }),
     remoteAddress: req.socket.remoteAddress ?? '',
     remotePort: req.socket.remotePort ?? 0,
   });
+}
+
+function isEmpty(record: object): boolean {
+  return Object.keys(record).length === 0;
 }

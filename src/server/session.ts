@@ -1,20 +1,22 @@
 import type { Duplex } from 'node:stream';
-import { Subject } from 'rxjs';
 import type WebSocket from 'ws';
-import type { ConnectionContext, ConnectionRef, WebSocketVersion } from '../handler/context.js';
+import type { ConnectionContext, WebSocketVersion } from '../handler/context.js';
 import type { ConnectionEvent, ConnectionOutput, TerminalNotification } from '../handler/events.js';
-import { isPipelineHandler, type AnyHandler, type Handler } from '../handler/handler.js';
-import { reasons, type TerminateReason } from '../handler/reasons.js';
+import type { OutFrame } from '../handler/frames.js';
+import type { AnyHandler } from '../handler/handler.js';
+import { reasons } from '../handler/reasons.js';
 import type { Request } from '../handler/request.js';
 import { connection } from '../operators/connection.js';
-import { hibernateSoon } from './hibernate.js';
-import { safeLog } from './logger.js';
-import { compressedBound, fragmentLimit, wsSize } from './limits.js';
-import { registerOutlet } from './outlets.js';
+import { endingHandler, type EndingListener } from './endingHandler.js';
+import { EngineInput } from './engineInput.js';
+import { hibernateSoon, type Hibernating } from './hibernate.js';
+import { safeLog, silentLogger } from './logger.js';
+import { wsMessageLimits } from './limits.js';
+import { ServerRef, type Mailbox } from './outlets.js';
 import type { ServerContext } from './serverContext.js';
 import type { TrackedConnection } from './shutdown.js';
-import { socketEvents } from './socketEvents.js';
-import { createWriter } from './writer.js';
+import { forwardSocketEvents, type SocketEventSink } from './socketEvents.js';
+import { Writer, type OverflowListener } from './writer.js';
 import { deflateParams, setMessageLimits } from './wsInternals.js';
 
 /**
@@ -40,181 +42,219 @@ export interface SessionSetup<S, I> {
 
 let nextId = 0;
 
-/** Runs a connection until its socket closes. */
+/** Runs a connection until its socket closes (the session lives on in its listeners and tracker). */
 export function startSession<S, I>(setup: SessionSetup<S, I>): void {
-  const { ws, socket, server } = setup;
-  const { metrics, logger } = server;
-  const id = `c${++nextId}`;
-  const input = new Subject<ConnectionEvent<I>>();
-  const endListeners: (() => void)[] = [];
-  let ended = false;
-  let detach = (): void => undefined;
-  const push = (event: ConnectionEvent<I>): void => input.next(event);
+  new Session(setup);
+}
 
-  // Set when terminate starts: from then on the mailbox refuses info (terminate may send to itself).
-  let ending = false;
-  const ref: ConnectionRef<I> = {
-    id,
-    send(info) {
-      if (ended || ending) return false;
-      push({ type: 'info', info });
-      return true;
-    },
-    get closed() {
-      return ended || ending;
-    },
-  };
-  const ctx: ConnectionContext<I> = {
-    ref,
-    compress: deflateParams(ws) !== undefined,
-    version: setup.version,
-    protocol: setup.protocol,
-    req: setup.req,
-  };
-  const writer = createWriter({
-    ws,
-    socket,
-    maxQueueBytes: server.maxQueueBytes,
-    metrics,
-    onOverflow: () => push({ type: 'end', reason: reasons.backpressure }),
-  });
-  registerOutlet(ref as ConnectionRef<unknown>, {
-    writeSerialized: (buffers, frame) => !ended && writer.serialized(buffers, frame),
-    onEnd: (listener) => (ended ? listener() : endListeners.push(listener)),
-  });
+/**
+ * A connection's state, with every role it plays as a method rather than a closure: the ws and
+ * socket listeners (`SocketEventSink`), the ref's mailbox and the registry's outlet (`Mailbox`),
+ * the tracker's handle (`TrackedConnection`), the writer's overflow listener, the terminate hook
+ * (`EndingListener`) and the observer of the engine's output (`next`). An idle connection is then a
+ * handful of objects and no closures. Only the server's own modules ever see it: handlers get
+ * `ServerRef`, which keeps it private.
+ */
+class Session<S, I>
+  implements
+    SocketEventSink<I>,
+    Mailbox<I>,
+    TrackedConnection,
+    OverflowListener,
+    EndingListener,
+    Hibernating
+{
+  readonly ws: WebSocket;
+  readonly #socket: Duplex;
+  readonly #server: ServerContext;
+  readonly #input = new EngineInput<ConnectionEvent<I>>();
+  readonly #ctx: ConnectionContext<I>;
+  readonly #writer: Writer;
+  maxFrameSize = 0;
+  /** Set by the terminal notification: the engine is done. */
+  ended = false;
+  /** Set when terminate starts: from then on the mailbox refuses info. */
+  #ending = false;
+  #socketClosed = false;
+  #endListeners: (() => void)[] | undefined;
+  /** Made on demand by `whenClosed` (shutdown), resolved with the socket's close. */
+  #closed: Promise<void> | undefined;
+  #resolveClosed: (() => void) | undefined;
 
-  const tracked: TrackedConnection = {
-    shutdown: () => push({ type: 'end', reason: reasons.shutdown }),
-    destroy: () => socket.destroy(),
-    closed: new Promise((resolve) => {
-      if (socket.destroyed) resolve();
-      else socket.once('close', () => resolve());
-    }),
-  };
-  server.tracker.add(tracked);
-  void tracked.closed.then(() => {
-    server.tracker.remove(tracked);
-    safeLog(logger, 'debug', { id }, 'socket closed');
-  });
-  metrics.opened();
-  safeLog(logger, 'debug', { id, path: setup.req.path, version: setup.version }, 'connection open');
+  /** Opens the connection: tracking, limits, the engine, then the socket's events. */
+  constructor(setup: SessionSetup<S, I>) {
+    const { ws, socket, server } = setup;
+    this.ws = ws;
+    this.#socket = socket;
+    this.#server = server;
+    this.#ctx = {
+      ref: new ServerRef(`c${++nextId}`, this),
+      compress: deflateParams(ws) !== undefined,
+      version: setup.version,
+      protocol: setup.protocol,
+      req: setup.req,
+    };
+    this.#writer = new Writer(ws, socket, server.maxQueueBytes, server.metrics, this);
+    server.tracker.add(this);
+    server.metrics.opened();
+    this.#log('debug', { path: setup.req.path, version: setup.version }, 'connection open');
+    this.#setFrameLimit(setup.maxFrameSize);
+    this.#input.events
+      .pipe(
+        connection(endingHandler(setup.handler, this), {
+          state: setup.state,
+          ctx: this.#ctx,
+          idleTimeout: setup.idleTimeout,
+          onError: (err, callback) => this.#log('error', { err, callback }, 'handler error'),
+        }),
+      )
+      .subscribe(this);
+    // Subscribed first: websocketInit runs before any frame, and no event is lost.
+    // Listeners go on even if websocketInit already stopped: they keep socket errors contained.
+    forwardSocketEvents(ws, socket, this);
+    if (socket.destroyed) this.socketClosed();
+  }
 
-  const finish = (terminal: TerminalNotification): void => {
-    ended = true;
-    detach();
-    metrics.ended(terminal.reason, true);
-    const level = terminal.reason.type === 'crash' ? 'warn' : 'debug';
-    safeLog(logger, level, { id, reason: terminal.reason }, 'connection terminated');
-    for (const listener of endListeners.splice(0)) listener();
-    // A paused socket could never read the peer's close reply: read again to finish the handshake.
-    if (ws.isPaused) ws.resume();
-    // Without a close handshake to wait for (socket error, peer vanished), release the socket now.
-    if (terminal.reason.type === 'error' && closesAtOnce(terminal.reason.error)) ws.terminate();
-  };
+  get #id(): string {
+    return this.#ctx.ref.id;
+  }
 
-  const apply = (output: ConnectionOutput): void => {
+  // SocketEventSink
+
+  get forwarding(): boolean {
+    return !this.ended;
+  }
+
+  receive(event: ConnectionEvent<I>): void {
+    if (event.type === 'frame') this.#server.metrics.frameIn();
+    this.#input.push(event);
+  }
+
+  socketClosed(): void {
+    if (this.#socketClosed) return;
+    this.#socketClosed = true;
+    this.#server.tracker.remove(this);
+    this.#log('debug', {}, 'socket closed');
+    this.#resolveClosed?.();
+  }
+
+  // Mailbox (behind ServerRef) and Outlet (registry)
+
+  get closed(): boolean {
+    return this.ended || this.#ending;
+  }
+
+  deliver(info: I): boolean {
+    if (this.closed) return false;
+    this.#input.push({ type: 'info', info });
+    return true;
+  }
+
+  writeSerialized(buffers: readonly Buffer[], frame: OutFrame): boolean {
+    return !this.ended && this.#writer.serialized(buffers, frame);
+  }
+
+  onEnd(listener: () => void): void {
+    if (this.ended) listener();
+    else (this.#endListeners ??= []).push(listener);
+  }
+
+  // TrackedConnection
+
+  shutdown(): void {
+    this.#input.push({ type: 'end', reason: reasons.shutdown });
+  }
+
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  whenClosed(): Promise<void> {
+    if (this.#socketClosed) return Promise.resolve();
+    return (this.#closed ??= new Promise((resolve) => (this.#resolveClosed = resolve)));
+  }
+
+  // OverflowListener, EndingListener, Hibernating
+
+  onOverflow(): void {
+    this.#input.push({ type: 'end', reason: reasons.backpressure });
+  }
+
+  onEnding(): void {
+    this.#ending = true;
+  }
+
+  whenIdle(listener: () => void): void {
+    this.#writer.whenIdle(listener);
+  }
+
+  hibernated(contexts: number): void {
+    this.#log('debug', { contexts }, 'hibernated');
+  }
+
+  // The engine's output: the one place commands reach the socket.
+
+  next(output: ConnectionOutput): void {
     switch (output.type) {
       case 'text':
       case 'binary':
       case 'ping':
       case 'pong':
       case 'close':
-        writer.frame(output);
+        this.#writer.frame(output);
         break;
       case 'active':
-        if (output.active) ws.resume();
-        else ws.pause();
+        if (output.active) this.ws.resume();
+        else this.ws.pause();
         break;
       case 'deflate':
-        writer.setCompress(output.deflate);
+        this.#writer.setCompress(output.deflate);
         break;
       case 'setOptions':
-        if (output.options.maxFrameSize !== undefined) setFrameLimit(output.options.maxFrameSize);
+        if (output.options.maxFrameSize !== undefined) {
+          this.#setFrameLimit(output.options.maxFrameSize);
+        }
         break;
       case 'hibernate':
-        hibernateSoon(
-          ws,
-          writer.whenIdle,
-          () => ended,
-          (contexts) => safeLog(logger, 'debug', { id, contexts }, 'hibernated'),
-        );
+        hibernateSoon(this);
         break;
       case 'shutdownReason':
         break;
       case 'terminal':
-        finish(output);
+        this.#finish(output);
         break;
     }
-  };
-
-  const setFrameLimit = (limit: number): void => {
-    maxFrameSize = limit;
-    const fragments = server.maxFragments ?? fragmentLimit(limit);
-    // With deflate, a full-size message may be a little larger on the wire than inflated.
-    const wire = ctx.compress ? compressedBound(limit) : limit;
-    setMessageLimits(ws, {
-      wirePayload: wsSize(wire),
-      message: wsSize(limit),
-      fragments: wsSize(fragments),
-    });
-  };
-  let maxFrameSize = setup.maxFrameSize;
-  setFrameLimit(maxFrameSize);
-
-  input
-    .pipe(
-      connection(
-        markEnding(setup.handler, () => (ending = true)),
-        {
-          state: setup.state,
-          ctx,
-          idleTimeout: setup.idleTimeout,
-          onError: (error, where) =>
-            safeLog(logger, 'error', { id, err: error, callback: where }, 'handler error'),
-        },
-      ),
-    )
-    .subscribe(apply);
-  // Subscribed first: websocketInit runs before any frame, and no event is lost to the Subject.
-  // Listeners go on even if websocketInit already stopped: they keep socket errors contained.
-  const stopForwarding = socketEvents<I>(
-    ws,
-    socket,
-    () => maxFrameSize,
-    (event) => {
-      if (event.type === 'frame') metrics.frameIn();
-      push(event);
-    },
-  );
-  if (ended) stopForwarding();
-  else detach = stopForwarding;
-}
-
-/**
- * The same handler, with `onEnding` called just before its `terminate`. Methods are bound rather
- * than spread, so class-based handlers keep their `this`.
- */
-function markEnding<S, I>(handler: AnyHandler<S, I>, onEnding: () => void): AnyHandler<S, I> {
-  const terminate = (reason: TerminateReason, req: Request, state: S): void => {
-    onEnding();
-    handler.terminate?.(reason, req, state);
-  };
-  if (isPipelineHandler(handler)) {
-    return {
-      init: handler.init.bind(handler),
-      pipeline: handler.pipeline.bind(handler),
-      terminate,
-    };
   }
-  const wrapped: Handler<S, I> = {
-    init: handler.init.bind(handler),
-    websocketHandle: handler.websocketHandle.bind(handler),
-    websocketInfo: handler.websocketInfo.bind(handler),
-    terminate,
-  };
-  return handler.websocketInit === undefined
-    ? wrapped
-    : { ...wrapped, websocketInit: handler.websocketInit.bind(handler) };
+
+  #log(level: 'debug' | 'warn' | 'error', fields: object, message: string): void {
+    // The default logger is silent: build no log record per connection for it.
+    if (this.#server.logger === silentLogger) return;
+    safeLog(this.#server.logger, level, { id: this.#id, ...fields }, message);
+  }
+
+  #finish(terminal: TerminalNotification): void {
+    this.ended = true;
+    this.#server.metrics.ended(terminal.reason, true);
+    const level = terminal.reason.type === 'crash' ? 'warn' : 'debug';
+    this.#log(level, { reason: terminal.reason }, 'connection terminated');
+    const listeners = this.#endListeners;
+    this.#endListeners = undefined;
+    for (const listener of listeners ?? []) listener();
+    // A paused socket could never read the peer's close reply: read again to finish the handshake.
+    if (this.ws.isPaused) this.ws.resume();
+    // Without a close handshake to wait for (socket error, peer vanished), release the socket now.
+    if (terminal.reason.type === 'error' && closesAtOnce(terminal.reason.error)) {
+      this.ws.terminate();
+    }
+  }
+
+  #setFrameLimit(limit: number): void {
+    this.maxFrameSize = limit;
+    setMessageLimits(
+      this.ws,
+      wsMessageLimits(limit, this.#ctx.compress, this.#server.maxFragments),
+    );
+  }
 }
 
 function closesAtOnce(error: string): boolean {

@@ -10,8 +10,11 @@ export interface TrackedConnection {
   shutdown(): void;
   /** Destroys the socket at once. */
   destroy(): void;
-  /** Resolves when the socket is closed. */
-  readonly closed: Promise<void>;
+  /**
+   * Resolves when the socket is closed. Only shutdown asks, so a connection makes this promise on
+   * the first call rather than holding one for its whole life.
+   */
+  whenClosed(): Promise<void>;
 }
 
 /** Every live connection and pending `init` of one server. */
@@ -41,13 +44,13 @@ export function createTracker(): ConnectionTracker {
     await Promise.race([Promise.allSettled([...inits]), expired]);
     for (const connection of [...live]) connection.shutdown();
     const outcome = await Promise.race([
-      Promise.all([...live].map((connection) => connection.closed)),
+      Promise.all([...live].map((connection) => connection.whenClosed())),
       expired,
     ]);
     clearTimeout(timer);
     if (outcome === 'expired') {
       for (const connection of [...live]) connection.destroy();
-      await Promise.all([...live].map((connection) => connection.closed));
+      await Promise.all([...live].map((connection) => connection.whenClosed()));
     }
   };
 

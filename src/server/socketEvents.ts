@@ -2,12 +2,16 @@ import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import type { ConnectionEvent } from '../handler/events.js';
 import { reasons, type TerminateReason } from '../handler/reasons.js';
-import { onCloseFrame as onReceiverCloseFrame } from './wsInternals.js';
+import { onCloseFrame, websocketOf } from './wsInternals.js';
 
 /**
  * Turns what `ws` and the raw socket report into the engine's input events. ws keeps doing what it
  * does well (framing, masking, UTF-8, inflation, answering close and ping frames); this module only
  * translates, and owns every error path so that none reaches an unhandled 'error' event.
+ *
+ * The listeners are module-level functions shared by every connection: EventEmitter calls them
+ * with `this` set to the emitter, and the emitter carries its sink under a private symbol, so an
+ * idle connection holds no listener closures.
  */
 
 /** ws's close code when the socket closed without a close frame (never valid on the wire). */
@@ -18,66 +22,48 @@ const NO_STATUS = 1005;
 /** ws's code for a message over the limit. */
 const MESSAGE_TOO_BIG = 1009;
 
+/** Where the ws and the socket of a connection keep their sink. */
+const SINK = Symbol('rodeo.socketEventSink');
+
+/** Where one connection's socket events go (the session). */
+export interface SocketEventSink<I> {
+  /**
+   * Whether events are still wanted; `false` once the connection ended. Later events, errors
+   * included, are then swallowed: a late socket error after the end can never crash the process.
+   */
+  readonly forwarding: boolean;
+  /** The message size limit in force (bytes, or `Infinity`). */
+  readonly maxFrameSize: number;
+  /** Takes one event. */
+  receive(event: ConnectionEvent<I>): void;
+  /** Called when ws reports its socket closed (also after the connection ended). */
+  socketClosed(): void;
+}
+
+type Tagged = { [SINK]?: SocketEventSink<unknown> };
+
 /**
- * Feeds `sink` with frames and end events from `ws` and its socket. Returns a detach function
- * that removes the forwarding but keeps no-op error listeners, so a late socket error after the
- * connection ended can never crash the process.
+ * Feeds `sink` with frames and end events from `ws` and its socket for as long as
+ * `sink.forwarding` says so (the listeners stay, doing nothing, after that), and tells it when the
+ * socket is closed.
  *
  * `maxFrameSize` is checked here for messages ws let through only because, with deflate, its wire
  * limit is set a little above the message limit (see `compressedBound`).
  */
-export function socketEvents<I>(
+export function forwardSocketEvents<I>(
   ws: WebSocket,
   socket: Duplex,
-  maxFrameSize: () => number,
-  sink: (event: ConnectionEvent<I>) => void,
-): () => void {
-  let forwarding = true;
-  const end = (reason: TerminateReason): void => sink({ type: 'end', reason });
-  const onMessage = (data: Buffer, isBinary: boolean): void => {
-    if (data.length > maxFrameSize()) {
-      ws.close(MESSAGE_TOO_BIG);
-      end(reasons.error('badsize'));
-      return;
-    }
-    sink({
-      type: 'frame',
-      frame: isBinary ? { type: 'binary', data } : { type: 'text', data: data.toString('utf8') },
-    });
-  };
-  const onPing = (data: Buffer): void => sink({ type: 'frame', frame: { type: 'ping', data } });
-  const onPong = (data: Buffer): void => sink({ type: 'frame', frame: { type: 'pong', data } });
-  const onWsError = (err: Error & { code?: string }): void => end(reasonForWsError(err));
-  const onSocketError = (err: Error): void => end(reasons.socketError(err));
-  const onCloseFrame = (code: number, reason: Buffer): void =>
-    end(reasons.remote(code === NO_STATUS ? undefined : code, reason.toString('utf8')));
-  // Usually the close frame was reported already; this covers sockets gone without one.
-  const onClose = (code: number, reason: Buffer): void => {
-    if (code === ABNORMAL) end(reasons.error('closed'));
-    else onCloseFrame(code, reason);
-  };
-
+  sink: SocketEventSink<I>,
+): void {
+  (ws as Tagged)[SINK] = sink as SocketEventSink<unknown>;
+  (socket as Tagged)[SINK] = sink as SocketEventSink<unknown>;
   ws.on('message', onMessage);
   ws.on('ping', onPing);
   ws.on('pong', onPong);
   ws.on('error', onWsError);
   ws.on('close', onClose);
-  onReceiverCloseFrame(ws, (code, reason) => {
-    if (forwarding) onCloseFrame(code, reason);
-  });
+  onCloseFrame(ws, onCloseFrameRead);
   socket.on('error', onSocketError);
-  ws.on('error', ignore);
-  socket.on('error', ignore);
-
-  return () => {
-    forwarding = false;
-    ws.off('message', onMessage);
-    ws.off('ping', onPing);
-    ws.off('pong', onPong);
-    ws.off('error', onWsError);
-    ws.off('close', onClose);
-    socket.off('error', onSocketError);
-  };
 }
 
 /**
@@ -101,6 +87,65 @@ export function reasonForWsError(err: Error & { code?: string }): TerminateReaso
   }
 }
 
-function ignore(): void {
+/** The sink of `emitter`, or `undefined` once its connection no longer forwards. */
+function forwardingSink(emitter: object): SocketEventSink<unknown> | undefined {
+  const sink = (emitter as Tagged)[SINK];
   // Errors after the end are expected (peer gone mid-write) and already accounted for.
+  return sink?.forwarding === true ? sink : undefined;
+}
+
+function end(sink: SocketEventSink<unknown>, reason: TerminateReason): void {
+  sink.receive({ type: 'end', reason });
+}
+
+function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  const sink = forwardingSink(this);
+  if (sink === undefined) return;
+  if (data.length > sink.maxFrameSize) {
+    this.close(MESSAGE_TOO_BIG);
+    end(sink, reasons.error('badsize'));
+    return;
+  }
+  sink.receive({
+    type: 'frame',
+    frame: isBinary ? { type: 'binary', data } : { type: 'text', data: data.toString('utf8') },
+  });
+}
+
+function onPing(this: WebSocket, data: Buffer): void {
+  forwardingSink(this)?.receive({ type: 'frame', frame: { type: 'ping', data } });
+}
+
+function onPong(this: WebSocket, data: Buffer): void {
+  forwardingSink(this)?.receive({ type: 'frame', frame: { type: 'pong', data } });
+}
+
+function onWsError(this: WebSocket, err: Error & { code?: string }): void {
+  const sink = forwardingSink(this);
+  if (sink !== undefined) end(sink, reasonForWsError(err));
+}
+
+function onSocketError(this: Duplex, err: Error): void {
+  const sink = forwardingSink(this);
+  if (sink !== undefined) end(sink, reasons.socketError(err));
+}
+
+function closeFrame(sink: SocketEventSink<unknown>, code: number, reason: Buffer): void {
+  end(sink, reasons.remote(code === NO_STATUS ? undefined : code, reason.toString('utf8')));
+}
+
+function onCloseFrameRead(this: object, code: number, reason: Buffer): void {
+  const sink = forwardingSink(websocketOf(this));
+  if (sink !== undefined) closeFrame(sink, code, reason);
+}
+
+/** ws reports 'close' once, after its socket closed. */
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  const sink = forwardingSink(this);
+  // Usually the close frame was reported already; this covers sockets gone without one.
+  if (sink !== undefined) {
+    if (code === ABNORMAL) end(sink, reasons.error('closed'));
+    else closeFrame(sink, code, reason);
+  }
+  (this as Tagged)[SINK]?.socketClosed();
 }

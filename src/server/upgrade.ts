@@ -2,7 +2,7 @@ import { validateHeaderName, validateHeaderValue, type IncomingMessage } from 'n
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { RodeoError } from '../handler/errors.js';
-import type { AnyHandler, InitResult, UpgradeOptions } from '../handler/handler.js';
+import type { AnyHandler, UpgradeOptions } from '../handler/handler.js';
 import { reasons, type TerminateReason } from '../handler/reasons.js';
 import type { Request } from '../handler/request.js';
 import { DEFAULT_IDLE_TIMEOUT } from '../operators/connection.js';
@@ -18,6 +18,7 @@ import { safeLog } from './logger.js';
 import { parseTarget, requestSnapshot } from './requestSnapshot.js';
 import type { ServerContext } from './serverContext.js';
 import { startSession } from './session.js';
+import { startInit } from './runInit.js';
 import { acceptsDeflateOffer, checkDeflateOptions } from './wsServers.js';
 import { fragmentFloodIsTooBig } from './wsInternals.js';
 
@@ -39,20 +40,22 @@ export async function handleUpgrade(
   req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
-  othersListen: () => boolean = () => false,
+  othersListen: () => boolean = nobodyElse,
 ): Promise<void> {
-  const route = server.routes.match(parseTarget(req.url ?? '/').path);
+  const target = parseTarget(req.url ?? '/');
+  const route = server.routes.match(target.path);
   if (route === undefined && othersListen()) return;
   // Until ws takes the socket over, a reset must not become an unhandled 'error' event.
-  const early = (): void => undefined;
-  socket.on('error', early);
+  socket.on('error', ignoreEarlyError);
   try {
     if (route === undefined) return writeHttpResponse(socket, 404, {});
     const check = checkHandshake(req);
     if (check.type === 'reject') return writeHttpResponse(socket, check.status, check.headers);
     if (server.tracker.closing) return writeHttpResponse(socket, 503, {});
-    const request = requestSnapshot(req, route.params);
-    const decided = await server.tracker.pending(runInit(route.handler, request));
+    const request = requestSnapshot(req, route.params, req.headers, target);
+    const started = startInit(route.handler, request);
+    // A synchronous init goes on in the same tick; only an init in flight is tracked for close().
+    const decided = started instanceof Promise ? await server.tracker.pending(started) : started;
     const end = (reason: TerminateReason, state: unknown): void =>
       terminateOutside(server, route.handler, reason, request, state);
     if (decided.type === 'failed') {
@@ -87,7 +90,7 @@ export async function handleUpgrade(
     let upgraded = false;
     server.pool.get(plan.wsOptions).handleUpgrade(req, socket, head, (ws: WebSocket) => {
       upgraded = true;
-      socket.off('error', early);
+      socket.off('error', ignoreEarlyError);
       fragmentFloodIsTooBig(ws);
       startSession({
         handler: route.handler,
@@ -114,21 +117,12 @@ export async function handleUpgrade(
   }
 }
 
-type Decided = { type: 'ok'; result: InitResult<unknown> } | { type: 'failed'; error: unknown };
+function nobodyElse(): boolean {
+  return false;
+}
 
-async function runInit(handler: Handler, request: Request): Promise<Decided> {
-  try {
-    const result: unknown = await handler.init(request);
-    const type = (result as { type?: unknown } | null)?.type;
-    if (type === 'upgrade' || type === 'respond')
-      return { type: 'ok', result: result as InitResult<unknown> };
-    return {
-      type: 'failed',
-      error: new RodeoError('RODEO_ERR_INVALID_RESULT', 'init must return upgrade() or respond()'),
-    };
-  } catch (error) {
-    return { type: 'failed', error };
-  }
+function ignoreEarlyError(): void {
+  // The upgrade path writes its answer (or gives up) on its own; the error needs no handling here.
 }
 
 interface UpgradePlan {

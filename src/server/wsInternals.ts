@@ -18,7 +18,7 @@ interface ReceiverInternals {
   _state: number;
   _bufferedBytes: number;
   prependListener(event: 'error', listener: (err: Error & { code?: string }) => void): void;
-  on(event: 'conclude', listener: (code: number, reason: Buffer) => void): void;
+  on(event: 'conclude', listener: (this: object, code: number, reason: Buffer) => void): void;
 }
 
 interface DeflateInternals {
@@ -50,6 +50,11 @@ const DEFLATE = 'permessage-deflate';
 /** Receiver/Sender idle state (`GET_INFO` / `DEFAULT`) in ws 8. */
 const IDLE_STATE = 0;
 
+/** ws's own key (`kWebSocket`, not exported) from a Receiver to its WebSocket; found on first use. */
+let receiverLink: symbol | undefined;
+
+type Linked = Record<symbol, unknown>;
+
 /**
  * Sets the message size limits: `wirePayload` on what arrives (compressed or not), `message` after
  * inflation, and the most fragments a message may have (ws sizes: 0 is unlimited).
@@ -71,23 +76,31 @@ export function setMessageLimits(
  * rodeo's `badsize` reason promises. Must run before ws's own listener sends the close frame.
  */
 export function fragmentFloodIsTooBig(ws: WebSocket): void {
-  receiverOf(ws).prependListener('error', (err) => {
-    if (err.code !== 'WS_ERR_TOO_MANY_BUFFERED_PARTS') return;
-    const status = Object.getOwnPropertySymbols(err).find((s) => s.description === 'status-code');
-    if (status !== undefined) (err as unknown as Record<symbol, number>)[status] = 1009;
-  });
+  receiverOf(ws).prependListener('error', floodIsTooBig);
 }
 
 /**
  * Calls `listener` when the peer's close frame has been read (after ws has answered it). ws only
  * reports the close once the TCP connection is gone, which a peer can delay until ws's close timer;
  * `terminate` should learn about the close when it happens, not when the socket is released.
+ *
+ * `listener` runs with `this` set to ws's Receiver, so one function can serve every connection:
+ * `websocketOf(this)` is the connection's WebSocket.
  */
 export function onCloseFrame(
   ws: WebSocket,
-  listener: (code: number, reason: Buffer) => void,
+  listener: (this: object, code: number, reason: Buffer) => void,
 ): void {
-  receiverOf(ws).on('conclude', listener);
+  const receiver = receiverOf(ws);
+  receiverLink ??= linkTo(receiver, ws);
+  receiver.on('conclude', listener);
+}
+
+/** The WebSocket of the Receiver an `onCloseFrame` listener is called on. */
+export function websocketOf(receiver: object): WebSocket {
+  const ws = receiverLink === undefined ? undefined : (receiver as Linked)[receiverLink];
+  if (!(ws instanceof WebSocket)) throw new Error('ws internals changed: Receiver lost its link');
+  return ws;
 }
 
 /** The negotiated permessage-deflate parameters, or `undefined` if compression is off. */
@@ -146,6 +159,18 @@ export function serializeFrame(opcode: 0x1 | 0x2 | 0x9 | 0xa | 0x8, data: Buffer
 export function senderIsIdle(ws: WebSocket): boolean {
   const sender = (ws as unknown as SocketInternals)._sender;
   return sender !== null && sender._state === IDLE_STATE && sender._queue.length === 0;
+}
+
+function linkTo(receiver: object, ws: WebSocket): symbol {
+  const link = Object.getOwnPropertySymbols(receiver).find((s) => (receiver as Linked)[s] === ws);
+  if (link === undefined) throw new Error('ws internals changed: Receiver has no kWebSocket');
+  return link;
+}
+
+function floodIsTooBig(err: Error & { code?: string }): void {
+  if (err.code !== 'WS_ERR_TOO_MANY_BUFFERED_PARTS') return;
+  const status = Object.getOwnPropertySymbols(err).find((s) => s.description === 'status-code');
+  if (status !== undefined) (err as unknown as Record<symbol, number>)[status] = 1009;
 }
 
 function receiverOf(ws: WebSocket): ReceiverInternals {
