@@ -30,6 +30,13 @@ describe('compileRoutes', () => {
     expect(table.match('/rooms/old')?.handler).toBe(b);
   });
 
+  it('finds routes without parameters by the raw path and by the decoded one', () => {
+    const table = compileRoutes({ '/café': a, '/:name': b });
+    expect(table.match('/café')).toEqual({ pattern: '/café', handler: a, params: {} });
+    expect(table.match('/caf%C3%A9')).toEqual({ pattern: '/café', handler: a, params: {} });
+    expect(table.match('/tea')).toEqual({ pattern: '/:name', handler: b, params: { name: 'tea' } });
+  });
+
   it.each([
     ['a path without a leading slash', { echo: a }],
     ['an empty parameter name', { '/rooms/:': a }],

@@ -29,7 +29,11 @@ export interface UpgradeOptions {
   readonly compress?: boolean | DeflateOptions;
   /** Largest accepted message in bytes, checked after inflation too (default 1 MiB). */
   readonly maxFrameSize?: number;
-  /** Reject text frames and close reasons that are not UTF-8 with 1007 (default `true`). */
+  /**
+   * Reject text frames and close reasons that are not UTF-8 with 1007 (default `true`). Without the
+   * check, invalid sequences read as U+FFFD in `data`, and a received frame sent back unchanged
+   * goes out byte for byte, as Cowboy's would.
+   */
   readonly validateUtf8?: boolean;
   /** The subprotocol to accept, one of those the peer offered. */
   readonly protocol?: string;

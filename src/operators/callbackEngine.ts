@@ -58,6 +58,10 @@ type Mail<I> = MessageEvent<I> | typeof INIT;
  * is the teardown.
  */
 export class CallbackEngine<S, I> {
+  private readonly handler: Handler<S, I>;
+  private readonly ctx: ConnectionContext<I>;
+  private readonly scheduler: SchedulerLike;
+  private readonly report: CallbackEngineSetup<S, I>['report'];
   private state: S;
   /** Events received before `start` (a source may emit while it is being subscribed). */
   private early: ConnectionEvent<I>[] | null = [];
@@ -73,9 +77,14 @@ export class CallbackEngine<S, I> {
   private timer: Subscription | null = null;
 
   constructor(
-    private readonly setup: CallbackEngineSetup<S, I>,
+    setup: CallbackEngineSetup<S, I>,
     private readonly out: Subscriber<ConnectionOutput>,
   ) {
+    // The setup's fields are copied, not the object kept: one object less per idle connection.
+    this.handler = setup.handler;
+    this.ctx = setup.ctx;
+    this.scheduler = setup.scheduler;
+    this.report = setup.report;
     this.state = setup.state;
     this.lastActivity = setup.scheduler.now();
     this.setIdleTimeout(setup.idleTimeout);
@@ -83,7 +92,7 @@ export class CallbackEngine<S, I> {
 
   /** Runs `websocketInit` (if any), then what arrived while subscribing. */
   start(): void {
-    if (this.setup.handler.websocketInit !== undefined) this.deliver(INIT);
+    if (this.handler.websocketInit !== undefined) this.deliver(INIT);
     const held = this.early ?? [];
     this.early = null;
     for (let i = 0; i < held.length && !this.ended; i++) this.next(held[i] as ConnectionEvent<I>);
@@ -94,13 +103,13 @@ export class CallbackEngine<S, I> {
   next(event: ConnectionEvent<I>): void {
     if (this.ended) return;
     if (this.early !== null) {
-      if (event.type === 'frame') this.lastActivity = this.setup.scheduler.now();
+      if (event.type === 'frame') this.lastActivity = this.scheduler.now();
       this.early.push(event);
       return;
     }
     switch (event.type) {
       case 'frame':
-        this.lastActivity = this.setup.scheduler.now();
+        this.lastActivity = this.scheduler.now();
         this.deliver(event);
         break;
       case 'info':
@@ -165,7 +174,7 @@ export class CallbackEngine<S, I> {
   }
 
   private call(mail: Mail<I>): Result<S> {
-    const { handler, ctx } = this.setup;
+    const { handler, ctx } = this;
     if (mail === INIT) return handler.websocketInit?.(this.state, ctx) ?? ok(this.state);
     return mail.type === 'frame'
       ? handler.websocketHandle(mail.frame, this.state, ctx)
@@ -267,7 +276,7 @@ export class CallbackEngine<S, I> {
 
   private crash(callback: CallbackName, error: unknown): void {
     if (this.ended) return;
-    this.setup.report(error, callback);
+    this.report(error, callback);
     this.end(reasons.crash(callback, error));
   }
 
@@ -288,7 +297,7 @@ export class CallbackEngine<S, I> {
   }
 
   private terminate(reason: TerminateReason): void {
-    const { handler, ctx, report } = this.setup;
+    const { handler, ctx, report } = this;
     try {
       handler.terminate?.(reason, ctx.req, this.state);
     } catch (error) {
@@ -307,10 +316,10 @@ export class CallbackEngine<S, I> {
   /** `idleTimeout`: a new duration counts from now; the timer re-arms lazily. */
   private setIdleTimeout(ms: number): void {
     this.timeout = ms;
-    this.lastActivity = this.setup.scheduler.now();
+    this.lastActivity = this.scheduler.now();
     this.timer?.unsubscribe();
     this.timer = Number.isFinite(ms)
-      ? this.setup.scheduler.schedule(
+      ? this.scheduler.schedule(
           checkIdle,
           Math.max(0, ms),
           this as CallbackEngine<unknown, unknown>,
@@ -320,7 +329,7 @@ export class CallbackEngine<S, I> {
 
   /** Called by the timer: ends with `timeout`, or waits for what is left. */
   idleCheck(action: SchedulerAction<CallbackEngine<unknown, unknown>>): void {
-    const remaining = this.lastActivity + this.timeout - this.setup.scheduler.now();
+    const remaining = this.lastActivity + this.timeout - this.scheduler.now();
     if (remaining > 0) action.schedule(this as CallbackEngine<unknown, unknown>, remaining);
     else this.end(reasons.timeout);
   }

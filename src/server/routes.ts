@@ -45,8 +45,21 @@ export function compileRoutes(routes: Routes): RouteTable {
     compileRoute(pattern, handler),
   );
   compiled.sort(bySpecificity);
+  // A route without parameters that matches is the most specific match: look those up directly
+  // when the path has nothing to decode.
+  const exact = new Map<string, RouteMatch>();
+  for (const route of compiled) {
+    if (route.segments.every((segment) => segment.type === 'exact')) {
+      const { pattern, handler } = route;
+      exact.set(pattern, Object.freeze({ pattern, handler, params: NO_PARAMS }));
+    }
+  }
   return {
     match(path) {
+      if (!path.includes('%')) {
+        const hit = exact.get(path);
+        if (hit !== undefined) return hit;
+      }
       const parts = splitPath(path);
       if (parts === undefined) return undefined;
       for (const route of compiled) {
@@ -57,6 +70,8 @@ export function compileRoutes(routes: Routes): RouteTable {
     },
   };
 }
+
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
 function compileRoute(pattern: string, handler: unknown): CompiledRoute {
   if (!pattern.startsWith('/')) {

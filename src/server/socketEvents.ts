@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import type { ConnectionEvent } from '../handler/events.js';
 import { reasons, type TerminateReason } from '../handler/reasons.js';
+import { ReceivedText } from './receivedText.js';
 import { onCloseFrame, websocketOf } from './wsInternals.js';
 
 /**
@@ -108,7 +109,7 @@ function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
   }
   sink.receive({
     type: 'frame',
-    frame: isBinary ? { type: 'binary', data } : { type: 'text', data: data.toString('utf8') },
+    frame: isBinary ? { type: 'binary', data } : new ReceivedText(data),
   });
 }
 

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import type { OutFrame } from '../handler/frames.js';
 import type { MetricsRecorder } from './metrics.js';
+import { ReceivedText } from './receivedText.js';
 import { deflateParams, senderIsIdle } from './wsInternals.js';
 
 /**
@@ -61,7 +62,9 @@ export class Writer {
     switch (frame.type) {
       case 'text':
       case 'binary': {
-        const data = frame.data;
+        // A received text frame sent back as is goes out as the bytes it came in as.
+        const data =
+          frame.type === 'text' ? (ReceivedText.bytesOf(frame) ?? frame.data) : frame.data;
         if (!this.#fits(typeof data === 'string' ? data : data.byteLength)) return;
         this.#cork();
         const options = { binary: frame.type === 'binary', compress: this.#compress };

@@ -51,7 +51,7 @@ export function createWsServerPool(closeTimeout: number): WsServerPool {
   const pending = new WeakMap<IncomingMessage, HandshakeExtras>();
   return {
     get(options) {
-      const key = JSON.stringify(options);
+      const key = optionKey(options);
       let server = servers.get(key);
       if (server === undefined) {
         const wsOptions: ServerOptions & NewerWsOptions = {
@@ -135,4 +135,10 @@ function toWsDeflate(options: DeflateOptions): PerMessageDeflateOptions {
     ws.clientMaxWindowBits = options.clientMaxWindowBits;
   if (options.level !== undefined) ws.zlibDeflateOptions = { level: options.level };
   return ws;
+}
+
+/** The cache key of an option set, built without serializing anything on the common path. */
+function optionKey(options: WsOptionSet): string {
+  const deflate = options.compress === false ? '-' : JSON.stringify(options.compress);
+  return `${options.maxPayload} ${options.maxFragments} ${options.validateUtf8} ${deflate}`;
 }
