@@ -26,6 +26,7 @@ import {
 import { ok, type CallResult } from '../handler/results.js';
 import { checkedResult, isSettled } from './callResults.js';
 import { ownsClose } from './endOnce.js';
+import { timerDelay } from './idleTimeout.js';
 import { HIBERNATE } from './resultCommands.js';
 
 /**
@@ -319,19 +320,16 @@ export class CallbackEngine<S, I> {
     this.lastActivity = this.scheduler.now();
     this.timer?.unsubscribe();
     this.timer = Number.isFinite(ms)
-      ? this.scheduler.schedule(
-          checkIdle,
-          Math.max(0, ms),
-          this as CallbackEngine<unknown, unknown>,
-        )
+      ? this.scheduler.schedule(checkIdle, timerDelay(ms), this as CallbackEngine<unknown, unknown>)
       : null;
   }
 
   /** Called by the timer: ends with `timeout`, or waits for what is left. */
   idleCheck(action: SchedulerAction<CallbackEngine<unknown, unknown>>): void {
     const remaining = this.lastActivity + this.timeout - this.scheduler.now();
-    if (remaining > 0) action.schedule(this as CallbackEngine<unknown, unknown>, remaining);
-    else this.end(reasons.timeout);
+    if (remaining > 0) {
+      action.schedule(this as CallbackEngine<unknown, unknown>, timerDelay(remaining));
+    } else this.end(reasons.timeout);
   }
 }
 

@@ -11,6 +11,17 @@ import {
 import type { ConnectionEvent } from '../handler/events.js';
 import { reasons } from '../handler/reasons.js';
 
+/** The longest delay a Node timer keeps (about 24.8 days); longer ones fire after 1 ms. */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/**
+ * A wait of `ms` as a timer delay: never negative, and capped so that a longer idle timeout is
+ * reached by re-arming (the check re-arms with what is left) instead of a timer firing at once.
+ */
+export function timerDelay(ms: number): number {
+  return Math.min(Math.max(0, ms), MAX_TIMER_DELAY);
+}
+
 /**
  * Ends a connection's event stream with a `timeout` end event when no frame was received for the
  * current idle timeout.
@@ -43,7 +54,7 @@ export function idleTimeout<I>(
       function check(this: SchedulerAction<undefined>): void {
         const remaining = lastActivity + timeout - scheduler.now();
         if (remaining > 0) {
-          this.schedule(undefined, remaining);
+          this.schedule(undefined, timerDelay(remaining));
           return;
         }
         subscriber.next({ type: 'end', reason: reasons.timeout });
@@ -55,7 +66,7 @@ export function idleTimeout<I>(
           timeout = ms;
           lastActivity = scheduler.now();
           timer?.unsubscribe();
-          timer = Number.isFinite(ms) ? scheduler.schedule(check, Math.max(0, ms)) : undefined;
+          timer = Number.isFinite(ms) ? scheduler.schedule(check, timerDelay(ms)) : undefined;
         },
         error: (err: unknown) => subscriber.error(err),
       });

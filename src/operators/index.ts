@@ -5,7 +5,7 @@ export { dispatch } from './dispatch.js';
 export type { Behaviour } from './dispatch.js';
 export { endOnce } from './endOnce.js';
 export type { EndOnceOptions } from './endOnce.js';
-export { idleTimeout } from './idleTimeout.js';
+export { idleTimeout, MAX_TIMER_DELAY } from './idleTimeout.js';
 export { mailboxScan } from './mailboxScan.js';
 export type { Accumulated } from './mailboxScan.js';
 export { HIBERNATE, resultCommands } from './resultCommands.js';
