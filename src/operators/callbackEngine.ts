@@ -1,5 +1,6 @@
 import {
   from,
+  type Observable,
   type ObservableInput,
   type SchedulerAction,
   type SchedulerLike,
@@ -55,8 +56,7 @@ type Mail<I> = MessageEvent<I> | typeof INIT;
 
 /**
  * One connection's engine. It observes the connection's events and writes outputs to `out`;
- * `start` runs `websocketInit` and replays the events that arrived while subscribing, `dispose`
- * is the teardown.
+ * `run` subscribes and starts, `unsubscribe` is the teardown.
  */
 export class CallbackEngine<S, I> {
   private readonly handler: Handler<S, I>;
@@ -76,6 +76,7 @@ export class CallbackEngine<S, I> {
   private timeout = Infinity;
   private lastActivity: number;
   private timer: Subscription | null = null;
+  private events: Subscription | null = null;
 
   constructor(
     setup: CallbackEngineSetup<S, I>,
@@ -91,8 +92,28 @@ export class CallbackEngine<S, I> {
     this.setIdleTimeout(setup.idleTimeout);
   }
 
+  /**
+   * Subscribes to the connection's events and starts. The engine is then its own teardown
+   * (`unsubscribe`), so a running connection keeps no closure for it.
+   */
+  run(events$: Observable<ConnectionEvent<I>>): this {
+    this.events = events$.subscribe(this);
+    this.start();
+    return this;
+  }
+
+  /** The teardown: a consumer leaving first ends the connection with `error closed`. */
+  unsubscribe(): void {
+    this.events?.unsubscribe();
+    this.events = null;
+    this.cancel();
+    if (this.ended) return;
+    this.ended = true;
+    this.terminate(reasons.error('closed'));
+  }
+
   /** Runs `websocketInit` (if any), then what arrived while subscribing. */
-  start(): void {
+  private start(): void {
     if (this.handler.websocketInit !== undefined) this.deliver(INIT);
     const held = this.early ?? [];
     this.early = null;
@@ -132,14 +153,6 @@ export class CallbackEngine<S, I> {
   complete(): void {
     if (this.early !== null) this.earlyEnd ??= 'complete';
     else this.end(reasons.error('closed'));
-  }
-
-  /** The teardown: a consumer leaving first ends the connection with `error closed`. */
-  dispose(): void {
-    this.cancel();
-    if (this.ended) return;
-    this.ended = true;
-    this.terminate(reasons.error('closed'));
   }
 
   /** The mailbox: one message at a time, in arrival order. */

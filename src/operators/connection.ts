@@ -93,15 +93,9 @@ export function connection<S, I>(
     report: setup.onError ?? ignoreError,
   };
   return (events$) =>
-    new Observable<ConnectionOutput>((subscriber) => {
-      const engine = new CallbackEngine(engineSetup, subscriber);
-      const events = events$.subscribe(engine);
-      engine.start();
-      return () => {
-        events.unsubscribe();
-        engine.dispose();
-      };
-    });
+    new Observable<ConnectionOutput>((subscriber) =>
+      new CallbackEngine(engineSetup, subscriber).run(events$),
+    );
 }
 
 /**

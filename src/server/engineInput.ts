@@ -11,12 +11,14 @@ import { Observable, type Subscriber } from 'rxjs';
  * ```
  */
 export class EngineInput<T> {
-  /** The events, for the engine to subscribe to once. */
-  readonly events: Observable<T>;
   #subscriber: Subscriber<T> | undefined;
 
-  constructor() {
-    this.events = new Observable<T>((subscriber) => this.#attach(subscriber));
+  /**
+   * The events, for the engine to subscribe to once. A new Observable each time, kept by nobody:
+   * a running connection holds only its subscriber.
+   */
+  get events(): Observable<T> {
+    return new Observable<T>((subscriber) => this.#attach(subscriber));
   }
 
   /** Delivers `value` to the subscriber; dropped if there is none (or it has unsubscribed). */

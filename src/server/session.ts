@@ -6,7 +6,7 @@ import type { OutFrame } from '../handler/frames.js';
 import type { AnyHandler } from '../handler/handler.js';
 import { reasons } from '../handler/reasons.js';
 import type { Request } from '../handler/request.js';
-import { connection } from '../operators/connection.js';
+import { connection, type ErrorReporter } from '../operators/connection.js';
 import { endingHandler, type EndingListener } from './endingHandler.js';
 import { EngineInput } from './engineInput.js';
 import { hibernateSoon, type Hibernating } from './hibernate.js';
@@ -105,7 +105,7 @@ class Session<S, I>
           state: setup.state,
           ctx: this.#ctx,
           idleTimeout: setup.idleTimeout,
-          onError: (err, callback) => this.#log('error', { err, callback }, 'handler error'),
+          onError: Session.#errorReporter(this),
         }),
       )
       .subscribe(this);
@@ -113,6 +113,11 @@ class Session<S, I>
     // Listeners go on even if websocketInit already stopped: they keep socket errors contained.
     forwardSocketEvents(ws, socket, this);
     if (socket.destroyed) this.socketClosed();
+  }
+
+  /** A reporter that keeps only the session (not the constructor's scope) alive. */
+  static #errorReporter(session: Session<unknown, unknown>): ErrorReporter {
+    return (err, callback) => session.#log('error', { err, callback }, 'handler error');
   }
 
   get #id(): string {
