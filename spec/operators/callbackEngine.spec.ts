@@ -241,6 +241,7 @@ function run(engine: Engine, seed: number): Log {
           idleTimeout: plan.idleTimeout,
           scheduler,
           onError: (error, where) => log.push(['error', where, error]),
+          onTerminate: () => log.push([scheduler.now(), 'onTerminate']),
         }),
       )
       .subscribe({

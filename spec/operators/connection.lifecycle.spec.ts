@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { map, timer } from 'rxjs';
+import { map, NEVER, timer } from 'rxjs';
 import {
   close,
   ok,
@@ -12,6 +12,8 @@ import {
   text,
   upgrade,
   commands,
+  connection,
+  type ConnectionEvent,
   type Handler,
   type TerminateReason,
 } from 'rodeo';
@@ -25,6 +27,7 @@ import {
   socketClosed,
   socketError,
   terminal,
+  testContext,
 } from 'rodeo/testing';
 import { echoHandler } from '../fixtures/handlers.js';
 
@@ -313,6 +316,50 @@ describe('connection: after the end', () => {
     expect(reported).toEqual([[failure, 'terminate']]);
   });
 
+  it.each([
+    ['a callback handler', false],
+    ['a pipeline handler', true],
+  ])('tells onTerminate once, just before terminate, for %s', (_name, pipeline) => {
+    const order: string[] = [];
+    const terminate = (): void => void order.push('terminate');
+    const handler = pipeline
+      ? { init: () => upgrade(0), pipeline: () => NEVER, terminate }
+      : { init: () => upgrade(0), websocketHandle: stopNow, websocketInfo: stopNow, terminate };
+    marbles(({ cold, expectObservable }) => {
+      const output = cold<ConnectionEvent<string>>('-a-p', {
+        a: { type: 'frame', frame: a },
+        p: peerClose(),
+      }).pipe(
+        connection<number, string>(handler, {
+          state: 0,
+          ctx: testContext(),
+          onTerminate: () => void order.push('onTerminate'),
+        }),
+      );
+      expectObservable(output).toBe(pipeline ? '---(t|)' : '-(ct|)', {
+        c: close(1000),
+        t: terminal(pipeline ? reasons.remote() : reasons.stop),
+      });
+    });
+    expect(order).toEqual(['onTerminate', 'terminate']);
+  });
+
+  it('tells onTerminate for a handler without terminate', () => {
+    let told = 0;
+    marbles(({ cold, expectObservable }) => {
+      const handler: Handler<number> = {
+        init: () => upgrade(0),
+        websocketHandle: (_f, n) => ok(n),
+        websocketInfo: (_i, n) => ok(n),
+      };
+      const output = cold<ConnectionEvent<never>>('-p', { p: peerClose() }).pipe(
+        connection(handler, { state: 0, ctx: testContext(), onTerminate: () => void told++ }),
+      );
+      expectObservable(output).toBe('-(t|)', { t: terminal(reasons.remote()) });
+    });
+    expect(told).toBe(1);
+  });
+
   it('calls terminate with error closed when the consumer unsubscribes first', () => {
     const handler = echoHandler();
     marbles(({ cold, expectObservable, expectSubscriptions, connect }) => {
@@ -388,4 +435,8 @@ class RodeoErrorLike extends Error {
   ) {
     super(message);
   }
+}
+
+function stopNow(_input: unknown, n: number): ReturnType<typeof stop<number>> {
+  return stop(n);
 }

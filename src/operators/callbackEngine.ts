@@ -48,6 +48,8 @@ export interface CallbackEngineSetup<S, I> {
   readonly idleTimeout: number;
   readonly scheduler: SchedulerLike;
   readonly report: (error: unknown, where: CallbackName | 'terminate') => void;
+  /** Called just before `terminate`. */
+  readonly onTerminate: () => void;
 }
 
 /** `websocketInit`'s place in the mailbox. */
@@ -63,6 +65,7 @@ export class CallbackEngine<S, I> {
   private readonly ctx: ConnectionContext<I>;
   private readonly scheduler: SchedulerLike;
   private readonly report: CallbackEngineSetup<S, I>['report'];
+  private readonly onTerminate: () => void;
   private state: S;
   /** Events received before `start` (a source may emit while it is being subscribed). */
   private early: ConnectionEvent<I>[] | null = [];
@@ -87,6 +90,7 @@ export class CallbackEngine<S, I> {
     this.ctx = setup.ctx;
     this.scheduler = setup.scheduler;
     this.report = setup.report;
+    this.onTerminate = setup.onTerminate;
     this.state = setup.state;
     this.lastActivity = setup.scheduler.now();
     this.setIdleTimeout(setup.idleTimeout);
@@ -162,11 +166,7 @@ export class CallbackEngine<S, I> {
       return;
     }
     this.handle(mail);
-    const queue = this.queue;
-    if (queue === null) return;
-    while (!this.busy && !this.ended && queue.length > 0) {
-      this.handle(queue.shift() as MessageEvent<I>);
-    }
+    this.drain();
   }
 
   private handle(mail: Mail<I>): void {
@@ -312,6 +312,7 @@ export class CallbackEngine<S, I> {
 
   private terminate(reason: TerminateReason): void {
     const { handler, ctx, report } = this;
+    this.onTerminate();
     try {
       handler.terminate?.(reason, ctx.req, this.state);
     } catch (error) {

@@ -54,6 +54,11 @@ export interface ConnectionSetup<S, I> {
   readonly scheduler?: SchedulerLike;
   /** Told about crashes and about errors thrown by `terminate`. */
   readonly onError?: ErrorReporter;
+  /**
+   * Called once, just before `terminate` (also for handlers without one): from then on the
+   * connection's owner should refuse info, since nothing more reaches the handler.
+   */
+  readonly onTerminate?: () => void;
 }
 
 /**
@@ -91,6 +96,7 @@ export function connection<S, I>(
     idleTimeout: setup.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
     scheduler: setup.scheduler ?? asyncScheduler,
     report: setup.onError ?? ignoreError,
+    onTerminate: setup.onTerminate ?? nothing,
   };
   return (events$) =>
     new Observable<ConnectionOutput>((subscriber) =>
@@ -144,6 +150,7 @@ export function composedConnection<S, I>(
             },
             onEnd: (reason) => {
               durations.complete();
+              setup.onTerminate?.();
               try {
                 handler.terminate?.(reason, setup.ctx.req, state);
               } catch (err) {
@@ -154,6 +161,10 @@ export function composedConnection<S, I>(
         )
         .subscribe(subscriber);
     });
+}
+
+function nothing(): void {
+  // No owner to tell.
 }
 
 function ignoreError(): void {

@@ -7,7 +7,6 @@ import type { AnyHandler } from '../handler/handler.js';
 import { reasons } from '../handler/reasons.js';
 import type { Request } from '../handler/request.js';
 import { connection, type ErrorReporter } from '../operators/connection.js';
-import { endingHandler, type EndingListener } from './endingHandler.js';
 import { EngineInput } from './engineInput.js';
 import { hibernateSoon, type Hibernating } from './hibernate.js';
 import { safeLog, silentLogger } from './logger.js';
@@ -50,19 +49,13 @@ export function startSession<S, I>(setup: SessionSetup<S, I>): void {
 /**
  * A connection's state, with every role it plays as a method rather than a closure: the ws and
  * socket listeners (`SocketEventSink`), the ref's mailbox and the registry's outlet (`Mailbox`),
- * the tracker's handle (`TrackedConnection`), the writer's overflow listener, the terminate hook
- * (`EndingListener`) and the observer of the engine's output (`next`). An idle connection is then a
- * handful of objects and no closures. Only the server's own modules ever see it: handlers get
+ * the tracker's handle (`TrackedConnection`), the writer's overflow listener and the observer of
+ * the engine's output (`next`). The engine's two hooks (`onError`, `onTerminate`) are the only
+ * closures, and they hold nothing but the session. Only the server's own modules ever see it: handlers get
  * `ServerRef`, which keeps it private.
  */
 class Session<S, I>
-  implements
-    SocketEventSink<I>,
-    Mailbox<I>,
-    TrackedConnection,
-    OverflowListener,
-    EndingListener,
-    Hibernating
+  implements SocketEventSink<I>, Mailbox<I>, TrackedConnection, OverflowListener, Hibernating
 {
   readonly ws: WebSocket;
   readonly #socket: Duplex;
@@ -101,11 +94,11 @@ class Session<S, I>
     this.#setFrameLimit(setup.maxFrameSize);
     this.#input.events
       .pipe(
-        connection(endingHandler(setup.handler, this), {
+        connection(setup.handler, {
           state: setup.state,
           ctx: this.#ctx,
           idleTimeout: setup.idleTimeout,
-          onError: Session.#errorReporter(this),
+          ...Session.#engineHooks(this),
         }),
       )
       .subscribe(this);
@@ -115,9 +108,16 @@ class Session<S, I>
     if (socket.destroyed) this.socketClosed();
   }
 
-  /** A reporter that keeps only the session (not the constructor's scope) alive. */
-  static #errorReporter(session: Session<unknown, unknown>): ErrorReporter {
-    return (err, callback) => session.#log('error', { err, callback }, 'handler error');
+  /** The engine's hooks, closing over the session only (not the constructor's scope). */
+  static #engineHooks(session: Session<unknown, unknown>): {
+    onError: ErrorReporter;
+    onTerminate: () => void;
+  } {
+    return {
+      onError: (err, callback) => session.#log('error', { err, callback }, 'handler error'),
+      // From then on the mailbox refuses info: terminate may send to itself.
+      onTerminate: () => (session.#ending = true),
+    };
   }
 
   get #id(): string {
@@ -179,14 +179,10 @@ class Session<S, I>
     return (this.#closed ??= new Promise((resolve) => (this.#resolveClosed = resolve)));
   }
 
-  // OverflowListener, EndingListener, Hibernating
+  // OverflowListener, Hibernating
 
   onOverflow(): void {
     this.#input.push({ type: 'end', reason: reasons.backpressure });
-  }
-
-  onEnding(): void {
-    this.#ending = true;
   }
 
   whenIdle(listener: () => void): void {
