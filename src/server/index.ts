@@ -11,6 +11,7 @@ export {
 export type { Metrics, MetricsSnapshot, TerminatedCounts } from './metrics.js';
 export { allowOrigins, chooseProtocol } from './negotiate.js';
 export type { ServeOptions, ServerOptions } from './options.js';
+export type { RequireUpgrade } from './plainRequest.js';
 export { LocalRegistry } from './registry.js';
 export type { Registry } from './registry.js';
 export type { Routes } from './routes.js';

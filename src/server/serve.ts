@@ -1,11 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { asksForWebSocket } from './handshake.js';
 import type { Metrics } from './metrics.js';
 import { closeRuntime, createRuntime, type ServeOptions, type ServerRuntime } from './options.js';
+import { answerPlainRequest } from './plainRequest.js';
 import type { Registry } from './registry.js';
-import { parseTarget } from './requestSnapshot.js';
 import { handleUpgrade } from './upgrade.js';
 
 /** A running rodeo server. */
@@ -33,7 +32,12 @@ export interface RodeoServer {
  */
 export async function serve(options: ServeOptions): Promise<RodeoServer> {
   const runtime = createRuntime(options);
-  const httpServer = createServer((req, res) => answerPlainRequest(runtime, req, res));
+  const routes = runtime.context.routes;
+  const httpServer = createServer((req, res) => {
+    if (!answerPlainRequest(routes, req, res)) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
+    }
+  });
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void handleUpgrade(runtime.context, req, socket, head);
   });
@@ -68,22 +72,4 @@ async function closeAll(runtime: ServerRuntime, httpServer: Server): Promise<voi
   await closeRuntime(runtime);
   httpServer.closeAllConnections();
   await stopped;
-}
-
-function answerPlainRequest(
-  runtime: ServerRuntime,
-  req: IncomingMessage,
-  res: ServerResponse,
-): void {
-  const route = runtime.context.routes.match(parseTarget(req.url ?? '/').path);
-  if (route === undefined) {
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
-  } else if (asksForWebSocket(req)) {
-    // Upgrade: websocket without Connection: upgrade — a malformed handshake.
-    res.writeHead(400, { 'Content-Type': 'text/plain', Connection: 'close' }).end('Bad Request');
-  } else {
-    res
-      .writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' })
-      .end('Upgrade Required');
-  }
 }
