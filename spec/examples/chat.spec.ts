@@ -24,6 +24,9 @@ class RecordingRegistry implements Registry {
   register(): boolean {
     return true;
   }
+  unregister(): boolean {
+    return true;
+  }
   whereis(): undefined {
     return undefined;
   }
