@@ -1,0 +1,67 @@
+/**
+ * The demo's settings from environment variables, checked before anything starts: a typo must stop
+ * the demo with a message, not quietly run it with a default (or expose it).
+ */
+import type { DemoOptions } from './demoServer.js';
+import { SELF, parseOrigins } from './origins.js';
+
+/** An environment variable the demo cannot use. */
+export class DemoEnvError extends Error {
+  override readonly name = 'DemoEnvError';
+
+  constructor(
+    /** The variable's name. */
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The environment as `process.env` has it. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads `PORT`, `HOST`, `ALLOWED_ORIGINS`, `IDLE_TIMEOUT`, `MAX_CONNECTIONS` and
+ * `ECHO_MAX_FRAME_SIZE` (unset or empty: the default).
+ *
+ * @param env The environment.
+ * @return The demo's options.
+ * @throws DemoEnvError for the first variable that is set to something unusable.
+ */
+export function demoOptionsFromEnv(env: Env): DemoOptions {
+  return {
+    port: integer(env, 'PORT', 0, 65_535) ?? 8080,
+    host: value(env, 'HOST') ?? '127.0.0.1',
+    allowedOrigins: origins(env, 'ALLOWED_ORIGINS') ?? [SELF],
+    idleTimeout: integer(env, 'IDLE_TIMEOUT', 1, 2 ** 53 - 1),
+    maxConnections: integer(env, 'MAX_CONNECTIONS', 1, 1_000_000),
+    echoMaxFrameSize: integer(env, 'ECHO_MAX_FRAME_SIZE', 1, 2 ** 53 - 1),
+  };
+}
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function integer(env: Env, name: string, min: number, max: number): number | undefined {
+  const raw = value(env, name);
+  if (raw === undefined) return undefined;
+  const parsed = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (Number.isSafeInteger(parsed) && parsed >= min && parsed <= max) return parsed;
+  const range = max >= 2 ** 53 - 1 ? `≥ ${min}` : `from ${min} to ${max}`;
+  throw new DemoEnvError(name, `${name} must be an integer ${range}, got ${JSON.stringify(raw)}`);
+}
+
+function origins(env: Env, name: string): readonly string[] | undefined {
+  const raw = value(env, name);
+  if (raw === undefined) return undefined;
+  const parsed = parseOrigins(raw);
+  if ('origins' in parsed) return parsed.origins;
+  throw new DemoEnvError(
+    name,
+    `${name} must list origins such as https://chat.example (scheme://host[:port], no path), ` +
+      `"self" or "*", separated by commas; ${JSON.stringify(parsed.invalid)} is none of those`,
+  );
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { DemoEnvError, demoOptionsFromEnv } from '../../examples/demoEnv.js';
+
+describe('demoOptionsFromEnv', () => {
+  it('has safe defaults: loopback, the page own origin only', () => {
+    expect(demoOptionsFromEnv({})).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      allowedOrigins: ['self'],
+      idleTimeout: undefined,
+      maxConnections: undefined,
+      echoMaxFrameSize: undefined,
+    });
+    expect(demoOptionsFromEnv({ PORT: ' ', HOST: '' })).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+    });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      demoOptionsFromEnv({
+        PORT: '0',
+        HOST: '0.0.0.0',
+        ALLOWED_ORIGINS: 'self,https://a.example',
+        IDLE_TIMEOUT: '1500',
+        MAX_CONNECTIONS: '10',
+        ECHO_MAX_FRAME_SIZE: '16777216',
+      }),
+    ).toEqual({
+      port: 0,
+      host: '0.0.0.0',
+      allowedOrigins: ['self', 'https://a.example'],
+      idleTimeout: 1500,
+      maxConnections: 10,
+      echoMaxFrameSize: 16_777_216,
+    });
+  });
+
+  it('refuses what it cannot use, naming the variable', () => {
+    const refused = (env: Record<string, string>): DemoEnvError => {
+      try {
+        demoOptionsFromEnv(env);
+      } catch (err) {
+        if (err instanceof DemoEnvError) return err;
+        throw err;
+      }
+      throw new Error('accepted');
+    };
+    expect(refused({ PORT: '65536' })).toMatchObject({
+      variable: 'PORT',
+      message: 'PORT must be an integer from 0 to 65535, got "65536"',
+    });
+    expect(refused({ IDLE_TIMEOUT: '1e3' }).message).toBe(
+      'IDLE_TIMEOUT must be an integer ≥ 1, got "1e3"',
+    );
+    expect(refused({ MAX_CONNECTIONS: '0' }).variable).toBe('MAX_CONNECTIONS');
+    expect(refused({ ECHO_MAX_FRAME_SIZE: '-1' }).variable).toBe('ECHO_MAX_FRAME_SIZE');
+    expect(refused({ ALLOWED_ORIGINS: 'self,example.com' }).message).toContain(
+      '"example.com" is none of those',
+    );
+  });
+});
