@@ -11,6 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../examples/demoServer.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const SECTIONS = ['echo', 'chat', 'clock'] as const;
+type Section = (typeof SECTIONS)[number];
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -53,6 +55,12 @@ describe('demo page in Chromium', { timeout: 60_000 }, () => {
     context = demo = profile = undefined;
   }, 60_000);
 
+  /** The demo the page talks to now. */
+  function running(): Demo {
+    if (!demo) throw new Error('not started');
+    return demo;
+  }
+
   async function openPage(): Promise<Page> {
     if (!context || !demo) throw new Error('not started');
     const page = await context.newPage();
@@ -64,7 +72,7 @@ describe('demo page in Chromium', { timeout: 60_000 }, () => {
 
   it('echoes what a person types', async () => {
     const page = await openPage();
-    await page.locator('#echo-status', { hasText: /^open$/ }).waitFor();
+    await connected(page, 'echo');
     await page.fill('#echo-input', 'hello, rodeo 🤠');
     await page.click('#echo-send');
     await page.locator('#echo-log li.received', { hasText: 'hello, rodeo 🤠' }).waitFor();
@@ -90,12 +98,41 @@ describe('demo page in Chromium', { timeout: 60_000 }, () => {
     await ann.locator('#chat-log li', { hasText: '* robert left' }).waitFor();
     expect(pageErrors).toEqual([]);
   });
+
+  it('says when the server went away, and reconnects once it is back on the same port', async () => {
+    const page = await openPage();
+    await joinChat(page, 'ann');
+    await connected(page, 'echo');
+    await connected(page, 'clock');
+    const port = running().port;
+
+    await running().close();
+    for (const section of SECTIONS) {
+      await page
+        .locator(`#${section}-status`, { hasText: /^closed \(1001\) — reconnecting in \d+ s…$/ })
+        .waitFor();
+    }
+    demo = await startDemo({ port, host: '127.0.0.1' });
+    for (const section of SECTIONS) await connected(page, section);
+    await page.locator('#chat-log li', { hasText: '* ann joined' }).nth(1).waitFor();
+    await page.fill('#echo-input', 'back again');
+    await page.click('#echo-send');
+    await page.locator('#echo-log li.received', { hasText: 'back again' }).waitFor();
+    const ticked = (await page.textContent('#clock')) ?? '';
+    await page.locator('#clock', { hasNotText: ticked }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
 });
 
 async function joinChat(page: Page, nick: string): Promise<void> {
   await page.fill('#chat-nick', nick);
   await page.click('#chat-join');
-  await page.locator('#chat-status', { hasText: /^open$/ }).waitFor();
+  await connected(page, 'chat');
+}
+
+/** Waits until the section's status says its socket is open. */
+async function connected(page: Page, section: Section): Promise<void> {
+  await page.locator(`#${section}-status`, { hasText: /^connected$/ }).waitFor();
 }
 
 async function say(page: Page, line: string): Promise<void> {
