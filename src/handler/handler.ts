@@ -21,10 +21,36 @@ export interface DeflateOptions {
   readonly threshold?: number;
 }
 
+/** What a full info mailbox does with one more info (see `UpgradeOptions.mailboxOverflow`). */
+export type MailboxOverflow = 'drop' | 'close';
+
 /** Per-connection options chosen by `init`. */
 export interface UpgradeOptions {
   /** Milliseconds without received data before `timeout` (default 60 000; `Infinity` disables). */
   readonly idleTimeout?: number;
+  /**
+   * Milliseconds without received data after which the server pings the peer, again every
+   * `keepalive` ms while nothing arrives (default `Infinity`: never). A live peer's automatic pong
+   * is received data, so it outlasts `idleTimeout`; a peer that does not answer ends with `timeout`.
+   * Browsers answer pings but never send them: a listen-only page needs this.
+   */
+  readonly keepalive?: number;
+  /**
+   * Bytes of received frames that may wait for a busy handler (an asynchronous result in flight)
+   * before rodeo stops reading the socket, so TCP pushes back on the peer (default 1 MiB). Each
+   * frame counts its payload plus 256 bytes, about what a waiting frame costs besides it. Reading
+   * resumes once the waiting frames are below half of it. Frames are never dropped.
+   */
+  readonly readHighWater?: number;
+  /** Most info messages that may wait for a busy handler (default 10 000). */
+  readonly mailboxLimit?: number;
+  /**
+   * What happens to an info sent while `mailboxLimit` infos wait: `'drop'` (default) refuses it —
+   * `ref.send` returns `false` and the server counts it in `metrics.infosDropped`; `'close'` ends
+   * the connection with `backpressure` (queue `mailbox`, close code 1013), like Erlang's
+   * `max_heap_size` kill.
+   */
+  readonly mailboxOverflow?: MailboxOverflow;
   /** Offer permessage-deflate to a peer that asks for it (default `false`). */
   readonly compress?: boolean | DeflateOptions;
   /** Largest accepted message in bytes, checked after inflation too (default 1 MiB). */

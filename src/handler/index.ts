@@ -36,6 +36,7 @@ export type {
   DeflateOptions,
   Handler,
   InitResult,
+  MailboxOverflow,
   PipelineHandler,
   RespondResult,
   Result,

@@ -37,3 +37,17 @@ export function request(fields: Partial<Request> = {}): Request {
     ...fields,
   };
 }
+
+/**
+ * The comma-separated items of a header value (or of a repeated header's values), trimmed, empty
+ * ones dropped: `'a, b,,c'` → `['a', 'b', 'c']`.
+ */
+export function headerList(value: string | readonly string[] | undefined): string[] {
+  const joined = typeof value === 'string' ? value : (value ?? []).join(',');
+  const items: string[] = [];
+  for (const item of joined.split(',')) {
+    const trimmed = item.trim();
+    if (trimmed !== '') items.push(trimmed);
+  }
+  return items;
+}

@@ -1,9 +1,6 @@
 import { Observable, Subject, type OperatorFunction } from 'rxjs';
 import type { ConnectionEvent, ConnectionOutput, MessageEvent } from '../handler/events.js';
 
-/** What runs a connection's messages: a callback handler's mailbox scan, or a user's pipeline. */
-export type Behaviour<I> = (messages$: Observable<MessageEvent<I>>) => Observable<ConnectionOutput>;
-
 /**
  * Routes a connection's events: frames and info go to `behaviour` (which may subscribe to them more
  * than once), end events skip it and come out at once as terminal notifications. The behaviour's
@@ -21,7 +18,7 @@ export type Behaviour<I> = (messages$: Observable<MessageEvent<I>>) => Observabl
  * @return A function from connection events to outputs.
  */
 export function dispatch<I>(
-  behaviour: Behaviour<I>,
+  behaviour: (messages$: Observable<MessageEvent<I>>) => Observable<ConnectionOutput>,
 ): OperatorFunction<ConnectionEvent<I>, ConnectionOutput> {
   return (source) =>
     new Observable<ConnectionOutput>((subscriber) => {

@@ -3,7 +3,8 @@ export { attach } from './attach.js';
 export type { RodeoAttachment } from './attach.js';
 export type { Logger, LogFn } from './logger.js';
 export {
-  DEFAULT_MAX_FRAME_SIZE,
+  DEFAULT_HANDSHAKE_TIMEOUT,
+  DEFAULT_INIT_TIMEOUT,
   DEFAULT_MAX_QUEUE_BYTES,
   DEFAULT_SHUTDOWN_TIMEOUT,
   fragmentLimit,

@@ -1,4 +1,4 @@
-import type { Request } from '../handler/request.js';
+import { headerList, type Request } from '../handler/request.js';
 
 /**
  * Helpers for `init`: rodeo leaves subprotocol and Origin decisions to the handler (as Cowboy does)
@@ -29,12 +29,4 @@ export function allowOrigins(req: Request, allowed: readonly string[]): boolean 
   if (origin === undefined) return false;
   const lower = origin.toLowerCase();
   return allowed.some((one) => one.toLowerCase() === lower);
-}
-
-function headerList(value: string | readonly string[] | undefined): string[] {
-  const joined = typeof value === 'string' ? value : (value ?? []).join(',');
-  return joined
-    .split(',')
-    .map((token) => token.trim())
-    .filter((token) => token !== '');
 }

@@ -3,6 +3,7 @@ import { RodeoError } from '../handler/errors.js';
 import type { OutFrame } from '../handler/frames.js';
 import { validateCommand } from '../handler/validate.js';
 import { outletOf } from './outlets.js';
+import type { SerializedFrame } from './transport.js';
 import { serializeFrame } from './wsInternals.js';
 
 /**
@@ -116,10 +117,10 @@ export class LocalRegistry implements Registry {
   }
 
   broadcast(group: string, frame: OutFrame): number {
-    const buffers = serialize(frame);
+    const serialized = serialize(frame);
     let count = 0;
     for (const ref of this.members(group)) {
-      if (outletOf(ref)?.writeSerialized(buffers, frame) === true) count++;
+      if (outletOf(ref)?.writeSerialized(serialized) === true) count++;
     }
     return count;
   }
@@ -138,7 +139,7 @@ export class LocalRegistry implements Registry {
 
 const OPCODES = { text: 0x1, binary: 0x2, ping: 0x9, pong: 0xa } as const;
 
-function serialize(frame: OutFrame): Buffer[] {
+function serialize(frame: OutFrame): SerializedFrame {
   validateCommand(frame);
   if (frame.type === 'close') {
     throw new RodeoError('RODEO_ERR_INVALID_BROADCAST', 'a close frame cannot be broadcast');
@@ -147,5 +148,5 @@ function serialize(frame: OutFrame): Buffer[] {
     frame.type === 'text'
       ? Buffer.from(frame.data)
       : Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
-  return serializeFrame(OPCODES[frame.type], data);
+  return { frame, buffers: serializeFrame(OPCODES[frame.type], data) };
 }

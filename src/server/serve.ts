@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { MAX_TIMER_DELAY } from '../operators/idleClock.js';
+import { checkDuration } from '../operators/plan.js';
+import { DEFAULT_HANDSHAKE_TIMEOUT } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { closeRuntime, createRuntime, type ServeOptions, type ServerRuntime } from './options.js';
 import { answerPlainRequest } from './plainRequest.js';
@@ -32,12 +35,24 @@ export interface RodeoServer {
  */
 export async function serve(options: ServeOptions): Promise<RodeoServer> {
   const runtime = createRuntime(options);
+  const handshakeTimeout = checkDuration(
+    'RODEO_ERR_INVALID_OPTION',
+    'handshakeTimeout',
+    options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
+  );
   const routes = runtime.context.routes;
-  const httpServer = createServer((req, res) => {
-    if (!answerPlainRequest(routes, req, res)) {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
-    }
-  });
+  const httpServer = createServer(
+    // Node checks its header and request timeouts on this interval: keep the overshoot small.
+    { connectionsCheckingInterval: Math.min(1000, Math.max(50, handshakeTimeout / 4)) },
+    (req, res) => {
+      if (!answerPlainRequest(routes, req, res)) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
+      }
+    },
+  );
+  // Node's defaults (60 s for headers, 5 min for a request) let a slow client hold a socket long.
+  httpServer.headersTimeout = Math.min(handshakeTimeout, MAX_TIMER_DELAY);
+  httpServer.requestTimeout = Math.min(handshakeTimeout, MAX_TIMER_DELAY);
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void handleUpgrade(runtime.context, req, socket, head);
   });
