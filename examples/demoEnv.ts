@@ -2,8 +2,14 @@
  * The demo's settings from environment variables, checked before anything starts: a typo must stop
  * the demo with a message, not quietly run it with a default (or expose it).
  */
-import type { DemoOptions } from './demoServer.js';
+import { DEFAULT_IDLE_TIMEOUT, DEFAULT_KEEPALIVE, type DemoOptions } from './demoServer.js';
 import { SELF, parseOrigins } from './origins.js';
+
+/** Largest integer the variables take (`Number.MAX_SAFE_INTEGER`). */
+const MAX_INTEGER = 2 ** 53 - 1;
+
+/** `KEEPALIVE` values that turn keepalive pings off. */
+const OFF = new Set(['0', 'off']);
 
 /** An environment variable the demo cannot use. */
 export class DemoEnvError extends Error {
@@ -22,7 +28,7 @@ export class DemoEnvError extends Error {
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Reads `PORT`, `HOST`, `ALLOWED_ORIGINS`, `IDLE_TIMEOUT`, `MAX_CONNECTIONS` and
+ * Reads `PORT`, `HOST`, `ALLOWED_ORIGINS`, `IDLE_TIMEOUT`, `KEEPALIVE`, `MAX_CONNECTIONS` and
  * `ECHO_MAX_FRAME_SIZE` (unset or empty: the default).
  *
  * @param env The environment.
@@ -30,13 +36,25 @@ export type Env = Readonly<Record<string, string | undefined>>;
  * @throws DemoEnvError for the first variable that is set to something unusable.
  */
 export function demoOptionsFromEnv(env: Env): DemoOptions {
+  const idleTimeout = integer(env, 'IDLE_TIMEOUT', 1, MAX_INTEGER) ?? DEFAULT_IDLE_TIMEOUT;
+  const keepalive = OFF.has(value(env, 'KEEPALIVE')?.toLowerCase() ?? '')
+    ? Infinity
+    : (integer(env, 'KEEPALIVE', 1, MAX_INTEGER) ?? Math.min(DEFAULT_KEEPALIVE, idleTimeout / 2));
+  if (Number.isFinite(keepalive) && keepalive >= idleTimeout) {
+    throw new DemoEnvError(
+      'KEEPALIVE',
+      `KEEPALIVE (${keepalive} ms) must be shorter than IDLE_TIMEOUT (${idleTimeout} ms), ` +
+        'or "off": a ping after the idle timeout comes too late to keep a connection',
+    );
+  }
   return {
     port: integer(env, 'PORT', 0, 65_535) ?? 8080,
     host: value(env, 'HOST') ?? '127.0.0.1',
     allowedOrigins: origins(env, 'ALLOWED_ORIGINS') ?? [SELF],
-    idleTimeout: integer(env, 'IDLE_TIMEOUT', 1, 2 ** 53 - 1),
+    idleTimeout,
+    keepalive,
     maxConnections: integer(env, 'MAX_CONNECTIONS', 1, 1_000_000),
-    echoMaxFrameSize: integer(env, 'ECHO_MAX_FRAME_SIZE', 1, 2 ** 53 - 1),
+    echoMaxFrameSize: integer(env, 'ECHO_MAX_FRAME_SIZE', 1, MAX_INTEGER),
   };
 }
 
@@ -50,7 +68,7 @@ function integer(env: Env, name: string, min: number, max: number): number | und
   if (raw === undefined) return undefined;
   const parsed = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (Number.isSafeInteger(parsed) && parsed >= min && parsed <= max) return parsed;
-  const range = max >= 2 ** 53 - 1 ? `≥ ${min}` : `from ${min} to ${max}`;
+  const range = max >= MAX_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
   throw new DemoEnvError(name, `${name} must be an integer ${range}, got ${JSON.stringify(raw)}`);
 }
 

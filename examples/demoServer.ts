@@ -1,7 +1,7 @@
 /**
  * The demo server: a plain node:http server with a static page at `/` and rodeo attached for
  * `/echo`, `/pipeline-echo`, `/chat` and `/clock`, every route behind the demo's policy (Origin
- * check, idle timeout). `demo.ts` runs it; tests start it on port 0.
+ * check, idle timeout, keepalive pings). `demo.ts` runs it; tests start it on port 0.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -24,6 +24,12 @@ export interface DemoOptions {
   readonly allowedOrigins?: readonly string[] | undefined;
   /** Milliseconds without received data before a connection ends, on every route (default 60 000). */
   readonly idleTimeout?: number | undefined;
+  /**
+   * Milliseconds without received data before the server pings, on every route (default 25 000;
+   * `Infinity`: never). Browsers answer pings but never send them, so a page that only listens
+   * (the clock) stays connected through `idleTimeout` only thanks to these.
+   */
+  readonly keepalive?: number | undefined;
   /** Most TCP connections at once, page requests included (default 1000). */
   readonly maxConnections?: number | undefined;
   /** `maxFrameSize` of `/echo` in bytes (default: rodeo's 1 MiB). */
@@ -46,6 +52,12 @@ export interface Demo {
 /** Default most connections at once. */
 export const DEFAULT_MAX_CONNECTIONS = 1000;
 
+/** Default idle timeout of every route, in milliseconds (rodeo's own default). */
+export const DEFAULT_IDLE_TIMEOUT = 60_000;
+
+/** Default keepalive of every route: a ping after 25 s of silence, well within the idle timeout. */
+export const DEFAULT_KEEPALIVE = 25_000;
+
 const PAGE = new URL('./public/index.html', import.meta.url);
 
 /**
@@ -59,7 +71,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const registry = new LocalRegistry();
   const policy: RoutePolicy = {
     allowedOrigins: options.allowedOrigins ?? [SELF],
-    connection: options.idleTimeout === undefined ? {} : { idleTimeout: options.idleTimeout },
+    connection: {
+      idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
+      keepalive: options.keepalive ?? DEFAULT_KEEPALIVE,
+    },
   };
   const echo =
     options.echoMaxFrameSize === undefined ? {} : { maxFrameSize: options.echoMaxFrameSize };

@@ -1,6 +1,7 @@
 /**
  * What every demo route enforces before and around its handler: the Origin check (403 for a page
- * that may not connect) and the connection options the demo sets for all routes (idle timeout).
+ * that may not connect) and the connection options the demo sets for all routes (idle timeout and
+ * keepalive pings).
  * One wrapper instead of the same lines in every example handler.
  */
 import {
@@ -16,7 +17,7 @@ import { originAllowed } from './origins.js';
 import { whenSettled } from './settled.js';
 
 /** Connection options the demo applies to every route, over the handler's own. */
-export type ConnectionOptions = Pick<UpgradeOptions, 'idleTimeout'>;
+export type ConnectionOptions = Pick<UpgradeOptions, 'idleTimeout' | 'keepalive'>;
 
 /** What every route of the demo enforces. */
 export interface RoutePolicy {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDemo, type Demo } from '../../examples/demoServer.js';
+import { startDemo, type Demo, type DemoOptions } from '../../examples/demoServer.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SECTIONS = ['echo', 'chat', 'clock'] as const;
@@ -25,6 +25,9 @@ const ARGS = [
 ];
 /** Longest wait for anything on the page; a hang fails the test instead of stalling it. */
 const WAIT = 10_000;
+/** Short timeouts, so a page left alone passes the idle timeout within a test. */
+const IDLE_TIMEOUT = 1500;
+const DEMO: DemoOptions = { port: 0, host: '127.0.0.1', idleTimeout: IDLE_TIMEOUT, keepalive: 500 };
 
 describe('demo page in Chromium', { timeout: 60_000 }, () => {
   let demo: Demo | undefined;
@@ -39,7 +42,7 @@ describe('demo page in Chromium', { timeout: 60_000 }, () => {
       );
     }
     pageErrors = [];
-    demo = await startDemo({ port: 0, host: '127.0.0.1' });
+    demo = await startDemo(DEMO);
     profile = await mkdtemp(join(tmpdir(), 'rodeo-e2e-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -99,6 +102,24 @@ describe('demo page in Chromium', { timeout: 60_000 }, () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('keeps a page that only listens connected past the idle timeout (keepalive pings)', async () => {
+    const page = await openPage();
+    await joinChat(page, 'ann');
+    for (const section of SECTIONS) await connected(page, section);
+    // Two idle timeouts and then some, read off the server's own clock on the page.
+    const until = Date.now() + 2 * IDLE_TIMEOUT + 500;
+    await page.waitForFunction(
+      `Date.parse(document.getElementById('clock').textContent) > ${until}`,
+    );
+    for (const section of SECTIONS) {
+      expect(await page.textContent(`#${section}-status`)).toBe('connected');
+      expect(await page.getAttribute(`#${section}-status`, 'data-closes')).toBe('0');
+    }
+    await say(page, 'still here');
+    await page.locator('#chat-log li', { hasText: 'ann: still here' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('says when the server went away, and reconnects once it is back on the same port', async () => {
     const page = await openPage();
     await joinChat(page, 'ann');
@@ -112,7 +133,7 @@ describe('demo page in Chromium', { timeout: 60_000 }, () => {
         .locator(`#${section}-status`, { hasText: /^closed \(1001\) — reconnecting in \d+ s…$/ })
         .waitFor();
     }
-    demo = await startDemo({ port, host: '127.0.0.1' });
+    demo = await startDemo({ ...DEMO, port });
     for (const section of SECTIONS) await connected(page, section);
     await page.locator('#chat-log li', { hasText: '* ann joined' }).nth(1).waitFor();
     await page.fill('#echo-input', 'back again');

@@ -7,7 +7,8 @@ describe('demoOptionsFromEnv', () => {
       port: 8080,
       host: '127.0.0.1',
       allowedOrigins: ['self'],
-      idleTimeout: undefined,
+      idleTimeout: 60_000,
+      keepalive: 25_000,
       maxConnections: undefined,
       echoMaxFrameSize: undefined,
     });
@@ -24,6 +25,7 @@ describe('demoOptionsFromEnv', () => {
         HOST: '0.0.0.0',
         ALLOWED_ORIGINS: 'self,https://a.example',
         IDLE_TIMEOUT: '1500',
+        KEEPALIVE: '500',
         MAX_CONNECTIONS: '10',
         ECHO_MAX_FRAME_SIZE: '16777216',
       }),
@@ -32,8 +34,22 @@ describe('demoOptionsFromEnv', () => {
       host: '0.0.0.0',
       allowedOrigins: ['self', 'https://a.example'],
       idleTimeout: 1500,
+      keepalive: 500,
       maxConnections: 10,
       echoMaxFrameSize: 16_777_216,
+    });
+  });
+
+  it('pings at 25 s, or at half of a shorter idle timeout; 0 or off turns pings off', () => {
+    expect(demoOptionsFromEnv({ IDLE_TIMEOUT: '10000' })).toMatchObject({
+      idleTimeout: 10_000,
+      keepalive: 5000,
+    });
+    expect(demoOptionsFromEnv({ KEEPALIVE: '0' }).keepalive).toBe(Infinity);
+    expect(demoOptionsFromEnv({ KEEPALIVE: ' OFF ' }).keepalive).toBe(Infinity);
+    expect(demoOptionsFromEnv({ IDLE_TIMEOUT: '1000', KEEPALIVE: 'off' })).toMatchObject({
+      idleTimeout: 1000,
+      keepalive: Infinity,
     });
   });
 
@@ -55,6 +71,11 @@ describe('demoOptionsFromEnv', () => {
       'IDLE_TIMEOUT must be an integer ≥ 1, got "1e3"',
     );
     expect(refused({ MAX_CONNECTIONS: '0' }).variable).toBe('MAX_CONNECTIONS');
+    expect(refused({ KEEPALIVE: 'sometimes' }).variable).toBe('KEEPALIVE');
+    expect(refused({ IDLE_TIMEOUT: '20000', KEEPALIVE: '20000' }).message).toBe(
+      'KEEPALIVE (20000 ms) must be shorter than IDLE_TIMEOUT (20000 ms), or "off": ' +
+        'a ping after the idle timeout comes too late to keep a connection',
+    );
     expect(refused({ ECHO_MAX_FRAME_SIZE: '-1' }).variable).toBe('ECHO_MAX_FRAME_SIZE');
     expect(refused({ ALLOWED_ORIGINS: 'self,example.com' }).message).toContain(
       '"example.com" is none of those',

@@ -125,12 +125,35 @@ describe('startDemo', () => {
     expect(await ann.inbox.json()).toEqual({ type: 'joined', nick: 'bob' });
   });
 
-  it('applies idleTimeout to every route', async () => {
-    await start({ idleTimeout: 300 });
+  it('applies idleTimeout to every route (keepalive off)', async () => {
+    await start({ idleTimeout: 300, keepalive: Infinity });
     for (const route of ROUTES) {
       const { socket } = await openClient(ws(route), clients);
       expect([route, (await closed(socket)).code]).toEqual([route, 1000]);
     }
+  });
+
+  it('pings a silent client on every route, whose pongs keep it past idleTimeout', async () => {
+    await start({ idleTimeout: 300, keepalive: 100 });
+    for (const route of ROUTES) {
+      const { socket } = await openClient(ws(route), clients);
+      let pings = 0;
+      socket.on('ping', () => pings++);
+      socket.on('close', (code) => expect.fail(`${route} closed with ${code}`));
+      // Four pings 100 ms apart outlast the 300 ms idle timeout, kept by the automatic pongs.
+      while (pings < 4) await once(socket, 'ping');
+      expect(socket.readyState).toBe(WebSocket.OPEN);
+      socket.removeAllListeners('close');
+    }
+  });
+
+  it('ends a client that does not answer the pings with timeout', async () => {
+    await start({ idleTimeout: 300, keepalive: 100 });
+    const { socket } = await openClient(ws('/clock'), clients, { autoPong: false });
+    let pings = 0;
+    socket.on('ping', () => pings++);
+    expect((await closed(socket)).code).toBe(1000);
+    expect(pings).toBeGreaterThanOrEqual(2);
   });
 
   it('takes no more than maxConnections at once', async () => {
