@@ -50,6 +50,8 @@ export interface HandlerRunner<S, I> {
   message(event: MessageEvent<I>): void;
   /** An info sent to the connection's ref; `false` if refused (full mailbox). */
   offer(info: I): boolean;
+  /** The transport started a new read: the frames that follow are a new burst. */
+  readStarted(): void;
   /** Cancels whatever is pending and drops what waits. */
   stop(): void;
 }
@@ -146,6 +148,14 @@ export class Engine<S, I> implements Observer<ConnectionEvent<I>>, IdleClockOwne
       return true;
     }
     return this.phase === 'open' && this.#runner.offer(info);
+  }
+
+  /**
+   * The transport started a new read: the mailbox starts a new slice, so the frames one read
+   * carries are handled at most a slice at a time, the rest after a turn of the event loop.
+   */
+  readStarted(): void {
+    if (this.phase === 'open') this.#runner.readStarted();
   }
 
   /** The consumer left first: the connection ends with `error closed`, without a terminal. */
