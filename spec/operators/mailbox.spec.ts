@@ -63,15 +63,16 @@ describe('Mailbox', () => {
 
   it('queues values put re-entrantly while one runs, and runs them after it', () => {
     const { scheduler } = manualScheduler();
-    let mailbox: Mailbox<number> | undefined;
+    const box: { mailbox?: Mailbox<number> } = {};
     const { host, ran } = recordingHost(new Set(), (value) => {
       if (value === 1) {
-        mailbox?.put(2);
+        box.mailbox?.put(2);
         expect(ranSoFar()).toEqual([1]);
       }
     });
     const ranSoFar = () => [...ran];
-    mailbox = new Mailbox(host, scheduler);
+    const mailbox = new Mailbox(host, scheduler);
+    box.mailbox = mailbox;
     mailbox.put(1);
     expect(ran).toEqual([1, 2]);
   });
