@@ -60,12 +60,9 @@ export class CallbackRunner<S, I> implements HandlerRunner<S, I>, MailboxHost<Ma
       this.offer(event.info);
       return;
     }
-    if (this.#mailbox.idle) {
-      this.#mailbox.put(event);
-      return;
-    }
+    if (!this.#mailbox.put(event, true)) return;
     this.#waitingBytes += weightOf(event);
-    this.#queue(event);
+    this.#engine.queued(1, this.#mailbox.length);
     if (!this.#full && this.#waitingBytes >= this.#highWater) {
       this.#full = true;
       this.#engine.mailboxFull(true);
@@ -73,18 +70,20 @@ export class CallbackRunner<S, I> implements HandlerRunner<S, I>, MailboxHost<Ma
   }
 
   offer(info: I): boolean {
-    if (this.#mailbox.idle) {
-      this.#mailbox.put({ type: 'info', info });
-      return true;
-    }
     if (this.#waitingInfos >= this.#mailboxLimit) {
       if (this.#overflow === 'close') this.#engine.end(reasons.mailboxFull);
       else this.#engine.infoDropped();
       return false;
     }
-    this.#waitingInfos++;
-    this.#queue({ type: 'info', info });
+    if (this.#mailbox.put({ type: 'info', info })) {
+      this.#waitingInfos++;
+      this.#engine.queued(1, this.#mailbox.length);
+    }
     return true;
+  }
+
+  readStarted(): void {
+    this.#mailbox.startSlice();
   }
 
   stop(): void {
@@ -165,11 +164,6 @@ export class CallbackRunner<S, I> implements HandlerRunner<S, I>, MailboxHost<Ma
 
   get ended(): boolean {
     return this.#engine.phase !== 'open';
-  }
-
-  #queue(event: MessageEvent<I>): void {
-    this.#mailbox.put(event);
-    this.#engine.queued(1, this.#mailbox.length);
   }
 
   #call(mail: Mail<I>): Result<S> {

@@ -2,7 +2,7 @@ import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
 import type { ConnectionOutput } from '../handler/events.js';
 import { close } from '../handler/frames.js';
 import { closeCodeFor, reasons, type TerminateReason } from '../handler/reasons.js';
-import { ownsClose, terminalOf } from './engine.js';
+import { ownsClose, terminalOf } from './endRules.js';
 
 /** What `endOnce` is told. */
 export interface EndOnceOptions {

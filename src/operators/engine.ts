@@ -1,9 +1,9 @@
-import type { Observer, SchedulerLike } from 'rxjs';
+import type { Observer } from 'rxjs';
 import type { Command } from '../handler/commands.js';
 import type { ConnectionContext } from '../handler/context.js';
-import type { ConnectionEvent, MessageEvent, TerminalNotification } from '../handler/events.js';
+import type { ConnectionEvent } from '../handler/events.js';
 import { close, ping, type OutFrame } from '../handler/frames.js';
-import { isPipelineHandler, type AnyHandler, type MailboxOverflow } from '../handler/handler.js';
+import { isPipelineHandler, type AnyHandler } from '../handler/handler.js';
 import {
   closeCodeFor,
   reasons,
@@ -12,47 +12,24 @@ import {
 } from '../handler/reasons.js';
 import type { CallResult } from '../handler/results.js';
 import { commandsOf, hibernates } from './callResults.js';
+import { ownsClose, terminalOf } from './endRules.js';
 import { CallbackRunner } from './callbackRunner.js';
 import { IdleClock, type IdleClockOwner } from './idleClock.js';
+import type {
+  ConnectionPhase,
+  EngineSetup,
+  ErrorReporter,
+  HandlerRunner,
+} from './handlerRunner.js';
 import { PipelineRunner } from './pipelineRunner.js';
 import type { EnginePort } from './port.js';
 
-/** Where crashes and errors thrown by `terminate` are reported. */
-export type ErrorReporter = (error: unknown, where: CallbackName | 'terminate') => void;
-
-/**
- * Where a connection is in its life: `connecting` until the engine starts (events are held),
- * `open` while the handler runs, `closing` once the end is decided (close frame, `terminate`),
- * `ended` after the terminal notification.
- */
-export type ConnectionPhase = 'connecting' | 'open' | 'closing' | 'ended';
-
-/** Everything the engine needs besides the handler and its port, resolved (no defaults left). */
-export interface EngineSetup<S, I> {
-  readonly state: S;
-  readonly ctx: ConnectionContext<I>;
-  readonly idleTimeout: number;
-  readonly keepalive: number;
-  readonly readHighWater: number;
-  readonly mailboxLimit: number;
-  readonly mailboxOverflow: MailboxOverflow;
-  readonly scheduler: SchedulerLike;
-  readonly report: ErrorReporter;
-}
-
-/** How the engine runs a handler's messages: the callback mailbox, or a pipeline. */
-export interface HandlerRunner<S, I> {
-  /** The state `terminate` gets: the last settled one. */
-  readonly state: S;
-  /** Runs `websocketInit`, or subscribes the pipeline. */
-  start(): void;
-  /** One received frame or info. */
-  message(event: MessageEvent<I>): void;
-  /** An info sent to the connection's ref; `false` if refused (full mailbox). */
-  offer(info: I): boolean;
-  /** Cancels whatever is pending and drops what waits. */
-  stop(): void;
-}
+export type {
+  ConnectionPhase,
+  EngineSetup,
+  ErrorReporter,
+  HandlerRunner,
+} from './handlerRunner.js';
 
 const PING_FRAME = ping();
 
@@ -146,6 +123,14 @@ export class Engine<S, I> implements Observer<ConnectionEvent<I>>, IdleClockOwne
       return true;
     }
     return this.phase === 'open' && this.#runner.offer(info);
+  }
+
+  /**
+   * The transport started a new read: the mailbox starts a new slice, so the frames one read
+   * carries are handled at most a slice at a time, the rest after a turn of the event loop.
+   */
+  readStarted(): void {
+    if (this.phase === 'open') this.#runner.readStarted();
   }
 
   /** The consumer left first: the connection ends with `error closed`, without a terminal. */
@@ -290,32 +275,6 @@ export class Engine<S, I> implements Observer<ConnectionEvent<I>>, IdleClockOwne
 /** An error of the input that arrived before the handler started. */
 class InputFailure {
   constructor(readonly error: unknown) {}
-}
-
-/**
- * Whether the engine sends the close frame for `reason` (the server decided the end) rather than
- * the transport (the peer closed, or the connection broke).
- */
-export function ownsClose(reason: TerminateReason): boolean {
-  switch (reason.type) {
-    case 'timeout':
-    case 'crash':
-    case 'shutdown':
-    case 'backpressure':
-      return true;
-    default:
-      return false;
-  }
-}
-
-/** The terminal notification for `reason`, carrying the last `shutdownReason` command if any. */
-export function terminalOf(
-  reason: TerminateReason,
-  shutdownReason: { readonly value: unknown } | undefined,
-): TerminalNotification {
-  return shutdownReason === undefined
-    ? { type: 'terminal', reason }
-    : { type: 'terminal', reason, shutdownReason: shutdownReason.value };
 }
 
 function isFrame(command: Command): command is OutFrame {

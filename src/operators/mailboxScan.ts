@@ -24,8 +24,8 @@ export type Accumulated<A> = A | PromiseLike<A> | Observable<A>;
  *    emitted. Values arriving meanwhile are queued (O(1) each) and handled after it completes.
  * 3. Values arriving while a value is being emitted (re-entrantly) are queued too, so everything one
  *    value produced is emitted before anything the next produced.
- * 4. A backlog is worked off in slices that yield to `scheduler` in between, so it never holds the
- *    event loop for long.
+ * 4. Values are handled in slices of at most 256: past a slice, the next values wait for an
+ *    action on `scheduler`, so a long burst or backlog never holds the event loop.
  * 5. Errors (thrown, rejected, or from the Observable) error the result. Unsubscribing drops the
  *    queue and unsubscribes the pending Observable.
  *

@@ -56,6 +56,10 @@ export class PipelineRunner<S, I> implements HandlerRunner<S, I>, Observer<unkno
     return true;
   }
 
+  readStarted(): void {
+    // No mailbox: the pipeline takes events as they come.
+  }
+
   stop(): void {
     this.#subscription?.unsubscribe();
     this.#subscription = null;

@@ -4,7 +4,7 @@ import type { WebSocketVersion } from '../handler/context.js';
 import { headerList, type Headers } from '../handler/request.js';
 
 /**
- * The HTTP side of the opening handshake (RFC 6455 §4.2.1, SEMANTICS §3): what makes a request a
+ * The HTTP side of the opening handshake (RFC 6455 §4.2.1, docs/semantics.md §3): what makes a request a
  * WebSocket upgrade, and how refusals are written on the raw socket.
  */
 

@@ -57,9 +57,12 @@ export async function serve(options: ServeOptions): Promise<RodeoServer> {
     void handleUpgrade(runtime.context, req, socket, head);
   });
   // A malformed request line must not throw; Node answers 400 when this listener ends the socket.
-  httpServer.on('clientError', (_err, socket: Duplex) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+  // A slow client's request past handshakeTimeout gets 408, as Node's own handler would answer.
+  httpServer.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
+    if (!socket.writable) return void socket.destroy();
+    const status =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

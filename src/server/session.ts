@@ -146,6 +146,10 @@ class Session<S, I> implements EnginePort, TransportSink, Mailbox<I>, TrackedCon
     return this.#engine.phase === 'open';
   }
 
+  readStarted(): void {
+    this.#engine.readStarted();
+  }
+
   frame(frame: InFrame): void {
     this.#server.metrics.frameIn();
     this.#engine.next({ type: 'frame', frame });

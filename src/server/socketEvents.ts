@@ -58,6 +58,8 @@ export function forwardSocketEvents(
   ws.on('close', onClose);
   onCloseFrame(ws, onCloseFrameRead);
   socket.on('error', onSocketError);
+  // Before ws's own listener parses the chunk: the frames it holds are one burst.
+  socket.prependListener('data', onRead);
 }
 
 /**
@@ -97,6 +99,10 @@ function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
     return;
   }
   sink.frame(isBinary ? { type: 'binary', data } : new ReceivedText(data));
+}
+
+function onRead(this: Duplex): void {
+  forwardingSink(this)?.readStarted();
 }
 
 function onPing(this: WebSocket, data: Buffer): void {

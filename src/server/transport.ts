@@ -23,6 +23,11 @@ export interface TransportSink {
    * included, are then dropped by the transport: a late socket error can never crash the process.
    */
   readonly forwarding: boolean;
+  /**
+   * A new read from the network starts: the frames reported until the next one arrived together
+   * (a burst the engine handles a slice at a time).
+   */
+  readStarted(): void;
   /** A message or control frame from the peer (pings are answered before this is called). */
   frame(frame: InFrame): void;
   /**

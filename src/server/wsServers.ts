@@ -84,7 +84,7 @@ export function createWsServerPool(closeTimeout: number): WsServerPool {
 
 /**
  * Whether the peer's permessage-deflate offers include one the server accepts. ws answers 400 to
- * an unacceptable or unparsable offer, but RFC 7692 §5 and SEMANTICS §3 say a declined offer is not
+ * an unacceptable or unparsable offer, but RFC 7692 §5 (and docs/semantics.md §3) say a declined offer is not
  * an error: rodeo then upgrades without compression.
  */
 export function acceptsDeflateOffer(req: IncomingMessage, options: DeflateOptions): boolean {
