@@ -8,7 +8,7 @@
  * Origin are allowed: browsers always send one, so such a request is not a page in someone's
  * browser, and a program could send any Origin it liked anyway.
  */
-import { allowOrigins, type Request } from '../src/index.js';
+import { allowOrigins, type UpgradeRequest } from '../src/index.js';
 
 /** In an allow-list: the page's own origin, from the request's `Host`. */
 export const SELF = 'self';
@@ -24,7 +24,7 @@ export const ANY = '*';
  * @param allowed Origins, {@link SELF} and {@link ANY}.
  * @return Whether to upgrade.
  */
-export function originAllowed(req: Request, allowed: readonly string[]): boolean {
+export function originAllowed(req: UpgradeRequest, allowed: readonly string[]): boolean {
   if (req.headers.origin === undefined && req.headers['sec-websocket-origin'] === undefined) {
     return true;
   }

@@ -10,7 +10,7 @@ import {
   type AnyHandler,
   type Handler,
   type PipelineHandler,
-  type Request,
+  type UpgradeRequest,
   type UpgradeOptions,
 } from '../src/index.js';
 import { originAllowed } from './origins.js';
@@ -42,11 +42,11 @@ export function withPolicy<S, I>(
   policy: RoutePolicy,
 ): PipelineHandler<S, I>;
 export function withPolicy<S, I>(handler: AnyHandler<S, I>, policy: RoutePolicy): AnyHandler<S, I> {
-  const refused = new WeakSet<Request>();
+  const refused = new WeakSet<UpgradeRequest>();
   const { terminate } = handler;
   return {
     ...handler,
-    init: (req: Request) => {
+    init: (req: UpgradeRequest) => {
       if (!originAllowed(req, policy.allowedOrigins)) {
         refused.add(req);
         return respond(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ANY, originAllowed, parseOrigins, SELF } from '../../examples/origins.js';
-import { request, type Headers } from '../../src/index.js';
+import { request, type HeaderFields } from '../../src/index.js';
 
-const from = (headers: Headers) => request({ headers });
+const from = (headers: HeaderFields) => request({ headers });
 
 describe('originAllowed', () => {
   it('allows a request without Origin (not a page in a browser), whatever the list', () => {

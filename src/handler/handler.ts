@@ -1,10 +1,10 @@
 import type { Observable } from 'rxjs';
 import type { Command } from './commands.js';
 import type { ConnectionContext } from './context.js';
-import type { ConnectionEvent, MessageEvent } from './events.js';
+import type { ConnectionEvent, HandlerEvent } from './events.js';
 import type { InFrame } from './frames.js';
 import type { TerminateReason } from './reasons.js';
-import type { Headers, Request } from './request.js';
+import type { HeaderFields, UpgradeRequest } from './request.js';
 import type { CallResult } from './results.js';
 
 /** permessage-deflate parameters (RFC 7692) a handler may set when it enables compression. */
@@ -64,9 +64,9 @@ export interface UpgradeOptions {
   /** The subprotocol to accept, one of those the peer offered. */
   readonly protocol?: string;
   /** Extra headers for the 101 response. */
-  readonly headers?: Headers;
+  readonly headers?: HeaderFields;
   /** What of the request `terminate` (and `ctx.req`) keeps; default: all of it. */
-  readonly reqFilter?: (req: Request) => Request;
+  readonly reqFilter?: (req: UpgradeRequest) => UpgradeRequest;
 }
 
 /** `init` accepts the upgrade. */
@@ -80,7 +80,7 @@ export interface UpgradeResult<S> {
 export interface RespondResult {
   readonly type: 'respond';
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: HeaderFields;
   readonly body: string | Uint8Array;
 }
 
@@ -93,7 +93,7 @@ export type Result<S> = CallResult<S> | PromiseLike<CallResult<S>> | Observable<
 /** Cowboy's `cowboy_websocket` behaviour, generic in the state `S` and the info message type `I`. */
 export interface Handler<S, I = never> {
   /** Decide whether to upgrade, before the 101 response. */
-  init(req: Request): InitResult<S> | PromiseLike<InitResult<S>>;
+  init(req: UpgradeRequest): InitResult<S> | PromiseLike<InitResult<S>>;
   /** Called once right after the upgrade, before any frame is delivered. */
   websocketInit?(state: S, ctx: ConnectionContext<I>): Result<S>;
   /** Every text, binary, ping and pong frame. */
@@ -101,7 +101,7 @@ export interface Handler<S, I = never> {
   /** Every message sent to `ctx.ref`. */
   websocketInfo(info: I, state: S, ctx: ConnectionContext<I>): Result<S>;
   /** Exactly once, on every path; errors it throws are reported and ignored. */
-  terminate?(reason: TerminateReason, req: Request, state: S): void;
+  terminate?(reason: TerminateReason, req: UpgradeRequest, state: S): void;
 }
 
 /**
@@ -110,13 +110,13 @@ export interface Handler<S, I = never> {
  * crashes it, and idle timeout and peer close end it the same way.
  */
 export interface PipelineHandler<S, I = never> {
-  init(req: Request): InitResult<S> | PromiseLike<InitResult<S>>;
+  init(req: UpgradeRequest): InitResult<S> | PromiseLike<InitResult<S>>;
   pipeline(
-    events$: Observable<MessageEvent<I>>,
+    events$: Observable<HandlerEvent<I>>,
     state: S,
     ctx: ConnectionContext<I>,
   ): Observable<Command>;
-  terminate?(reason: TerminateReason, req: Request, state: S): void;
+  terminate?(reason: TerminateReason, req: UpgradeRequest, state: S): void;
 }
 
 /** Either form of handler. */
@@ -130,7 +130,7 @@ export function upgrade<S>(state: S, options: UpgradeOptions = {}): UpgradeResul
 /** Answer with plain HTTP instead of upgrading. */
 export function respond(
   status: number,
-  headers: Headers = {},
+  headers: HeaderFields = {},
   body: string | Uint8Array = '',
 ): RespondResult {
   return { type: 'respond', status, headers, body };
@@ -144,4 +144,4 @@ export function isPipelineHandler<S, I>(
 }
 
 /** Re-exported for handler authors who want the engine's event types in their signatures. */
-export type { ConnectionEvent, MessageEvent };
+export type { ConnectionEvent, HandlerEvent };

@@ -1,7 +1,7 @@
 import { from, type Observer, type Subscription } from 'rxjs';
 import type { ConnectionContext } from '../handler/context.js';
 import { RodeoError } from '../handler/errors.js';
-import type { MessageEvent } from '../handler/events.js';
+import type { HandlerEvent } from '../handler/events.js';
 import type { Handler, MailboxOverflow, Result } from '../handler/handler.js';
 import { reasons, type CallbackName } from '../handler/reasons.js';
 import { ok, type CallResult } from '../handler/results.js';
@@ -14,7 +14,7 @@ export const FRAME_OVERHEAD = 256;
 
 /** `websocketInit`'s place in the mailbox. */
 const INIT = 0;
-type Mail<I> = MessageEvent<I> | typeof INIT;
+type Mail<I> = HandlerEvent<I> | typeof INIT;
 
 /**
  * Runs a callback handler for the engine: its mailbox (one message at a time, in order, see
@@ -55,7 +55,7 @@ export class CallbackRunner<S, I> implements HandlerRunner<S, I>, MailboxHost<Ma
     if (this.#handler.websocketInit !== undefined) this.#mailbox.put(INIT);
   }
 
-  message(event: MessageEvent<I>): void {
+  message(event: HandlerEvent<I>): void {
     if (event.type === 'info') {
       this.offer(event.info);
       return;
@@ -209,7 +209,7 @@ function callbackOf<I>(mail: Mail<I>): CallbackName {
   return mail.type === 'frame' ? 'websocketHandle' : 'websocketInfo';
 }
 
-function weightOf<I>(event: MessageEvent<I>): number {
+function weightOf<I>(event: HandlerEvent<I>): number {
   if (event.type !== 'frame') return 0;
   const data = event.frame.data;
   return FRAME_OVERHEAD + (typeof data === 'string' ? data.length : data.byteLength);

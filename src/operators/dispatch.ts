@@ -1,5 +1,5 @@
 import { Observable, Subject, type OperatorFunction } from 'rxjs';
-import type { ConnectionEvent, ConnectionOutput, MessageEvent } from '../handler/events.js';
+import type { ConnectionEvent, ConnectionOutput, HandlerEvent } from '../handler/events.js';
 
 /**
  * Routes a connection's events: frames and info go to `behaviour` (which may subscribe to them more
@@ -18,11 +18,11 @@ import type { ConnectionEvent, ConnectionOutput, MessageEvent } from '../handler
  * @return A function from connection events to outputs.
  */
 export function dispatch<I>(
-  behaviour: (messages$: Observable<MessageEvent<I>>) => Observable<ConnectionOutput>,
+  behaviour: (messages$: Observable<HandlerEvent<I>>) => Observable<ConnectionOutput>,
 ): OperatorFunction<ConnectionEvent<I>, ConnectionOutput> {
   return (source) =>
     new Observable<ConnectionOutput>((subscriber) => {
-      const messages = new Subject<MessageEvent<I>>();
+      const messages = new Subject<HandlerEvent<I>>();
       let ended = false;
       const route = (event: ConnectionEvent<I>): void => {
         if (ended) return;

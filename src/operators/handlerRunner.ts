@@ -1,6 +1,6 @@
 import type { SchedulerLike } from 'rxjs';
 import type { ConnectionContext } from '../handler/context.js';
-import type { MessageEvent } from '../handler/events.js';
+import type { HandlerEvent } from '../handler/events.js';
 import type { MailboxOverflow } from '../handler/handler.js';
 import type { CallbackName } from '../handler/reasons.js';
 
@@ -39,7 +39,7 @@ export interface HandlerRunner<S, I> {
   /** Runs `websocketInit`, or subscribes the pipeline. */
   start(): void;
   /** One received frame or info. */
-  message(event: MessageEvent<I>): void;
+  message(event: HandlerEvent<I>): void;
   /** An info sent to the connection's ref; `false` if refused (full mailbox). */
   offer(info: I): boolean;
   /** The transport started a new read: the frames that follow are a new burst. */

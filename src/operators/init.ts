@@ -1,7 +1,7 @@
 import { RodeoError } from '../handler/errors.js';
 import type { AnyHandler, InitResult } from '../handler/handler.js';
 import { reasons, type TerminateReason } from '../handler/reasons.js';
-import type { Request } from '../handler/request.js';
+import type { UpgradeRequest } from '../handler/request.js';
 import { isThenable } from './callResults.js';
 import { headerLines, planConnection, type ConnectionPlan } from './plan.js';
 
@@ -35,7 +35,7 @@ export type ConnectionDecision<S> =
  */
 export function startInit(
   handler: AnyHandler<unknown, unknown>,
-  request: Request,
+  request: UpgradeRequest,
 ): InitDecision | Promise<InitDecision> {
   try {
     const result: unknown = handler.init(request);
@@ -49,7 +49,10 @@ export function startInit(
  * The fate of a request from `init`'s decision: an upgrade is planned (`planConnection`), a plain
  * answer checked (a status 200–599 and headers that cannot inject anything), a failure refused.
  */
-export function decideConnection<S>(decision: InitDecision, req: Request): ConnectionDecision<S> {
+export function decideConnection<S>(
+  decision: InitDecision,
+  req: UpgradeRequest,
+): ConnectionDecision<S> {
   if (decision.type === 'failed') return refuse<S>(decision.error, undefined);
   const result = decision.result as InitResult<S>;
   if (result.type === 'upgrade') {

@@ -1,6 +1,6 @@
 import { Subject, type Observer, type Subscription } from 'rxjs';
 import type { Command } from '../handler/commands.js';
-import type { MessageEvent } from '../handler/events.js';
+import type { HandlerEvent } from '../handler/events.js';
 import type { PipelineHandler } from '../handler/handler.js';
 import { validateCommand } from '../handler/validate.js';
 import { STOP_FRAME } from './callResults.js';
@@ -22,7 +22,7 @@ export class PipelineRunner<S, I> implements HandlerRunner<S, I>, Observer<unkno
   readonly #handler: PipelineHandler<S, I>;
   readonly #setup: EngineSetup<S, I>;
   readonly #engine: Engine<S, I>;
-  readonly #events = new Subject<MessageEvent<I>>();
+  readonly #events = new Subject<HandlerEvent<I>>();
   #subscription: Subscription | null = null;
 
   constructor(handler: PipelineHandler<S, I>, setup: EngineSetup<S, I>, engine: Engine<S, I>) {
@@ -47,7 +47,7 @@ export class PipelineRunner<S, I> implements HandlerRunner<S, I>, Observer<unkno
     }
   }
 
-  message(event: MessageEvent<I>): void {
+  message(event: HandlerEvent<I>): void {
     this.#events.next(event);
   }
 

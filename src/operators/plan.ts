@@ -5,7 +5,7 @@ import type {
   UpgradeOptions,
   UpgradeResult,
 } from '../handler/handler.js';
-import { headerList, type Headers, type Request } from '../handler/request.js';
+import { headerList, type HeaderFields, type UpgradeRequest } from '../handler/request.js';
 
 /**
  * Planning a connection from `init`'s answer: every option checked and every default filled in,
@@ -31,7 +31,7 @@ export const DEFAULT_MAILBOX_OVERFLOW: MailboxOverflow = 'drop';
 export interface ConnectionPlan<S> {
   readonly state: S;
   /** The request after `reqFilter`: what `ctx.req` and `terminate` get. */
-  readonly req: Request;
+  readonly req: UpgradeRequest;
   readonly idleTimeout: number;
   readonly keepalive: number;
   readonly maxFrameSize: number;
@@ -57,7 +57,10 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
  * Checks `init`'s upgrade against the request and fills in defaults; throws
  * `RODEO_ERR_INVALID_UPGRADE` for anything that cannot be honoured.
  */
-export function planConnection<S>(result: UpgradeResult<S>, req: Request): ConnectionPlan<S> {
+export function planConnection<S>(
+  result: UpgradeResult<S>,
+  req: UpgradeRequest,
+): ConnectionPlan<S> {
   const options: UpgradeOptions = result.options;
   const mailboxOverflow = options.mailboxOverflow ?? DEFAULT_MAILBOX_OVERFLOW;
   if (mailboxOverflow !== 'drop' && mailboxOverflow !== 'close') {
@@ -139,7 +142,7 @@ export function checkDeflateOptions(options: DeflateOptions): void {
  */
 export function headerLines(
   code: OptionError | 'RODEO_ERR_INVALID_RESULT',
-  headers: Headers,
+  headers: HeaderFields,
 ): [string, string][] {
   const lines: [string, string][] = [];
   for (const [name, value] of Object.entries(headers)) {
@@ -157,6 +160,6 @@ export function headerLines(
   return lines;
 }
 
-function offered(req: Request, protocol: string): boolean {
+function offered(req: UpgradeRequest, protocol: string): boolean {
   return headerList(req.headers['sec-websocket-protocol']).includes(protocol);
 }

@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketVersion } from '../handler/context.js';
-import { headerList, type Headers } from '../handler/request.js';
+import { headerList, type HeaderFields } from '../handler/request.js';
 
 /**
  * The HTTP side of the opening handshake (RFC 6455 §4.2.1, docs/semantics.md §3): what makes a request a
@@ -11,7 +11,7 @@ import { headerList, type Headers } from '../handler/request.js';
 /** What a handshake check decided. */
 export type HandshakeCheck =
   | { readonly type: 'accept'; readonly version: WebSocketVersion }
-  | { readonly type: 'reject'; readonly status: 400 | 426; readonly headers: Headers };
+  | { readonly type: 'reject'; readonly status: 400 | 426; readonly headers: HeaderFields };
 
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
 const VERSIONS: Readonly<Record<string, WebSocketVersion>> = { '7': 7, '8': 8, '13': 13 };
@@ -55,7 +55,7 @@ export function checkHandshake(req: IncomingMessage): HandshakeCheck {
 export function writeHttpResponse(
   socket: Duplex,
   status: number,
-  headers: Headers | readonly (readonly [string, string])[],
+  headers: HeaderFields | readonly (readonly [string, string])[],
   body: string | Uint8Array = STATUS_CODES[status] ?? '',
 ): void {
   if (socket.destroyed || !socket.writable) {
@@ -81,7 +81,7 @@ export function writeHttpResponse(
   socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), payload]));
 }
 
-function reject(status: 400 | 426, headers: Headers): HandshakeCheck {
+function reject(status: 400 | 426, headers: HeaderFields): HandshakeCheck {
   return { type: 'reject', status, headers };
 }
 

@@ -4,7 +4,7 @@ import type WebSocket from 'ws';
 import { RodeoError } from '../handler/errors.js';
 import type { AnyHandler } from '../handler/handler.js';
 import { reasons, type TerminateReason } from '../handler/reasons.js';
-import type { Request } from '../handler/request.js';
+import type { UpgradeRequest } from '../handler/request.js';
 import { decideConnection, startInit, type InitDecision } from '../operators/init.js';
 import type { ConnectionPlan } from '../operators/plan.js';
 import { checkHandshake, writeHttpResponse, type HandshakeCheck } from './handshake.js';
@@ -71,7 +71,7 @@ function upgradeOrAnswer(
   socket: Duplex,
   head: Buffer,
   check: HandshakeCheck & { readonly type: 'accept' },
-  request: Request,
+  request: UpgradeRequest,
   answered: InitDecision | InitGivenUp,
 ): void {
   const end = (reason: TerminateReason, state: unknown): void =>
@@ -151,7 +151,7 @@ function terminateOutside(
   server: ServerContext,
   handler: Handler,
   reason: TerminateReason,
-  req: Request,
+  req: UpgradeRequest,
   state: unknown,
 ): void {
   server.metrics.ended(reason, false);

@@ -2,7 +2,7 @@ import { Observable, type SchedulerLike } from 'rxjs';
 import type { ConnectionRef } from '../handler/context.js';
 import type { ConnectionOutput } from '../handler/events.js';
 import { upgrade, type AnyHandler } from '../handler/handler.js';
-import { request, type Request } from '../handler/request.js';
+import { request, type UpgradeRequest } from '../handler/request.js';
 import { resolveSetup } from '../operators/connection.js';
 import { Engine, type ConnectionPhase, type ErrorReporter } from '../operators/engine.js';
 import { decideConnection, startInit, type ConnectionDecision } from '../operators/init.js';
@@ -94,7 +94,7 @@ export function runConnection<S, I>(
 /** `init`'s decision, or a plan with the default options when `state` skips `init`. */
 function decide<S, I>(
   handler: AnyHandler<S, I>,
-  req: Request,
+  req: UpgradeRequest,
   options: RunOptions<S>,
 ): ConnectionDecision<S> {
   if ('state' in options) {
