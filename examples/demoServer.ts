@@ -3,6 +3,7 @@
  * `/echo`, `/pipeline-echo`, `/chat` and `/clock`, every route behind the demo's policy (Origin
  * check, idle timeout, keepalive pings). `demo.ts` runs it; tests start it on port 0.
  */
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +33,8 @@ export interface DemoOptions {
   readonly keepalive?: number | undefined;
   /** Most TCP connections at once, page requests included (default 1000). */
   readonly maxConnections?: number | undefined;
+  /** Milliseconds a client has to send a whole HTTP request, page or upgrade (default 10 000). */
+  readonly requestTimeout?: number | undefined;
   /** `maxFrameSize` of `/echo` in bytes (default: rodeo's 1 MiB). */
   readonly echoMaxFrameSize?: number | undefined;
   /** Milliseconds between `/clock` ticks (default 1000). */
@@ -51,6 +54,9 @@ export interface Demo {
 
 /** Default most connections at once. */
 export const DEFAULT_MAX_CONNECTIONS = 1000;
+
+/** Default milliseconds a client has to send a whole HTTP request (the page, or an upgrade). */
+export const DEFAULT_REQUEST_TIMEOUT = 10_000;
 
 /** Default idle timeout of every route, in milliseconds (rodeo's own default). */
 export const DEFAULT_IDLE_TIMEOUT = 60_000;
@@ -79,7 +85,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const echo =
     options.echoMaxFrameSize === undefined ? {} : { maxFrameSize: options.echoMaxFrameSize };
   const clock = options.clockInterval === undefined ? {} : { interval: options.clockInterval };
-  const server = createServer();
+  // A client holding a request open (headers one byte at a time) must not keep a connection slot
+  // for Node's default minute; Node checks every second and answers 408.
+  const requestTimeout = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
+  const server = createServer({
+    headersTimeout: requestTimeout,
+    requestTimeout,
+    connectionsCheckingInterval: Math.min(1000, requestTimeout),
+  });
   server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   const rodeo = attach(server, {
     registry,
@@ -94,13 +107,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     if (!rodeo.requireUpgrade(req, res)) servePage(page, req, res);
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8080, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  server.listen(options.port ?? 8080, host);
+  await once(server, 'listening'); // rejects with the 'error' (e.g. EADDRINUSE) instead
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startDemo, type Demo, type DemoOptions } from '../../examples/demoServer.js';
@@ -164,6 +165,16 @@ describe('startDemo', () => {
     clients.push(third);
     const [error] = (await once(third, 'error')) as [Error];
     expect(error.message).toMatch(/socket hang up|ECONNRESET/);
+  });
+
+  it('answers 408 and hangs up on a client that does not finish its request in time', async () => {
+    const { port } = await start({ requestTimeout: 200 });
+    const socket = connect(port, '127.0.0.1');
+    socket.write('GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    await once(socket, 'close');
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   it('applies echoMaxFrameSize to /echo', async () => {
