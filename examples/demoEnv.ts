@@ -2,7 +2,7 @@
  * The demo's settings from environment variables, checked before anything starts: a typo must stop
  * the demo with a message, not quietly run it with a default (or expose it).
  */
-import { DEFAULT_IDLE_TIMEOUT, DEFAULT_KEEPALIVE, type DemoOptions } from './demoServer.js';
+import { DEFAULT_IDLE_TIMEOUT, defaultKeepalive, type DemoOptions } from './demoServer.js';
 import { SELF, parseOrigins } from './origins.js';
 
 /** Largest integer the variables take (`Number.MAX_SAFE_INTEGER`). */
@@ -39,7 +39,7 @@ export function demoOptionsFromEnv(env: Env): DemoOptions {
   const idleTimeout = integer(env, 'IDLE_TIMEOUT', 1, MAX_INTEGER) ?? DEFAULT_IDLE_TIMEOUT;
   const keepalive = OFF.has(value(env, 'KEEPALIVE')?.toLowerCase() ?? '')
     ? Infinity
-    : (integer(env, 'KEEPALIVE', 1, MAX_INTEGER) ?? Math.min(DEFAULT_KEEPALIVE, idleTimeout / 2));
+    : (integer(env, 'KEEPALIVE', 1, MAX_INTEGER) ?? defaultKeepalive(idleTimeout));
   if (Number.isFinite(keepalive) && keepalive >= idleTimeout) {
     throw new DemoEnvError(
       'KEEPALIVE',

@@ -26,8 +26,8 @@ export interface DemoOptions {
   /** Milliseconds without received data before a connection ends, on every route (default 60 000). */
   readonly idleTimeout?: number | undefined;
   /**
-   * Milliseconds without received data before the server pings, on every route (default 25 000;
-   * `Infinity`: never). Browsers answer pings but never send them, so a page that only listens
+   * Milliseconds without received data before the server pings, on every route (default 25 000,
+   * or half of a shorter `idleTimeout`; `Infinity`: never). Browsers answer pings but never send them, so a page that only listens
    * (the clock) stays connected through `idleTimeout` only thanks to these.
    */
   readonly keepalive?: number | undefined;
@@ -64,6 +64,11 @@ export const DEFAULT_IDLE_TIMEOUT = 60_000;
 /** Default keepalive of every route: a ping after 25 s of silence, well within the idle timeout. */
 export const DEFAULT_KEEPALIVE = 25_000;
 
+/** The keepalive for an idle timeout: {@link DEFAULT_KEEPALIVE}, or half of a shorter timeout. */
+export function defaultKeepalive(idleTimeout: number): number {
+  return Math.min(DEFAULT_KEEPALIVE, idleTimeout / 2);
+}
+
 const PAGE = new URL('./public/index.html', import.meta.url);
 
 /**
@@ -75,12 +80,10 @@ const PAGE = new URL('./public/index.html', import.meta.url);
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const page = await readFile(PAGE);
   const registry = new LocalRegistry();
+  const idleTimeout = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
   const policy: RoutePolicy = {
     allowedOrigins: options.allowedOrigins ?? [SELF],
-    connection: {
-      idleTimeout: options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
-      keepalive: options.keepalive ?? DEFAULT_KEEPALIVE,
-    },
+    connection: { idleTimeout, keepalive: options.keepalive ?? defaultKeepalive(idleTimeout) },
   };
   const echo =
     options.echoMaxFrameSize === undefined ? {} : { maxFrameSize: options.echoMaxFrameSize };
