@@ -80,6 +80,10 @@ describe('demo page in Chromium', { timeout: 60_000 }, () => {
     await page.click('#echo-send');
     await page.locator('#echo-log li.received', { hasText: 'hello, rodeo 🤠' }).waitFor();
     expect(await page.inputValue('#echo-input')).toBe('');
+    // A log keeps its last 500 lines only.
+    await page.evaluate(`for (let i = 0; i < 600; i++) log($('echo-log'), 'line ' + i)`);
+    expect(await page.locator('#echo-log li').count()).toBe(500);
+    expect(await page.locator('#echo-log li').first().textContent()).toBe('line 100');
     expect(pageErrors).toEqual([]);
   });
 
