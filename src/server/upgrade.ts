@@ -20,10 +20,10 @@ import type { ServerContext } from './serverContext.js';
 import { startSession } from './session.js';
 import { startInit } from './runInit.js';
 import { acceptsDeflateOffer, checkDeflateOptions } from './wsServers.js';
-import { fragmentFloodIsTooBig } from './wsInternals.js';
+import { failFastOnInvalidUtf8, fragmentFloodIsTooBig } from './wsInternals.js';
 
 /**
- * The upgrade path (SEMANTICS §3): route → handshake checks → `init` → either a plain HTTP answer
+ * The upgrade path: route → handshake checks → `init` → either a plain HTTP answer
  * (`normal`) or ws's 101 with the options `init` chose, then a session. Every path ends in exactly
  * one `terminate` once `init` has been called, and none lets an error escape to the process.
  */
@@ -92,6 +92,7 @@ export async function handleUpgrade(
       upgraded = true;
       socket.off('error', ignoreEarlyError);
       fragmentFloodIsTooBig(ws);
+      failFastOnInvalidUtf8(ws);
       startSession({
         handler: route.handler,
         state: result.state,
