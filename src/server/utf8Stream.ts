@@ -38,7 +38,8 @@ export class Utf8Stream {
       this.#pendingLength = 0;
     }
     const tail = incompleteTail(bytes, start);
-    if (!isUtf8(bytes.subarray(start, tail))) return false;
+    const whole = start === 0 && tail === bytes.length;
+    if (!isUtf8(whole ? bytes : bytes.subarray(start, tail))) return false;
     for (let i = tail; i < bytes.length; i++) {
       if (!this.#append(bytes[i] as number)) return false;
     }
