@@ -1,27 +1,12 @@
 import { once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { attach } from '../../src/index.js';
 import { probe } from '../fixtures/serverHandlers.js';
-import { client, closeAll, closed, message, track } from './support.js';
+import { client, closeAll, closed, message, plainHttpServer, track } from './support.js';
 
 afterEach(closeAll);
-
-async function httpServer(): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer((_req, res) => res.end('plain'));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  track({
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  });
-  return { server, port: (server.address() as AddressInfo).port };
-}
 
 function get(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -37,7 +22,7 @@ function get(url: string): Promise<{ status: number; body: string }> {
 
 describe('attach (node:http)', () => {
   it('serves WebSocket routes through the upgrade event and leaves plain requests alone', async () => {
-    const { server, port } = await httpServer();
+    const { server, port } = await plainHttpServer();
     const rodeo = track(attach(server, { routes: { '/echo': probe() } }));
     expect(await get(`http://127.0.0.1:${port}/echo`)).toEqual({ status: 200, body: 'plain' });
     const ws = await client(`ws://127.0.0.1:${port}/echo`);
@@ -47,7 +32,7 @@ describe('attach (node:http)', () => {
   });
 
   it('close() ends rodeo connections with 1001 and keeps the HTTP server running', async () => {
-    const { server, port } = await httpServer();
+    const { server, port } = await plainHttpServer();
     const handler = probe();
     const rodeo = attach(server, { routes: { '/echo': handler } });
     const ws = await client(`ws://127.0.0.1:${port}/echo`);
@@ -61,7 +46,7 @@ describe('attach (node:http)', () => {
   });
 
   it('answers 404 to unknown upgrade paths, unless another upgrade listener is there', async () => {
-    const { server, port } = await httpServer();
+    const { server, port } = await plainHttpServer();
     track(attach(server, { routes: { '/echo': probe() } }));
     const refused = new WebSocket(`ws://127.0.0.1:${port}/other`);
     refused.on('error', () => undefined);
@@ -78,7 +63,7 @@ describe('attach (node:http)', () => {
   });
 
   it('shares the registry it was given', async () => {
-    const { server } = await httpServer();
+    const { server } = await plainHttpServer();
     const rodeo = track(attach(server, { routes: { '/echo': probe() } }));
     expect(rodeo.registry.members('none')).toEqual([]);
   });
