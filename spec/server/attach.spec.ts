@@ -1,31 +1,12 @@
 import { once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { attach, type Routes } from '../../src/index.js';
 import { probe } from '../fixtures/serverHandlers.js';
-import { client, closeAll, closed, message, track } from './support.js';
+import { client, closeAll, closed, message, plainHttpServer, track } from './support.js';
 
 afterEach(closeAll);
-
-/** An HTTP server on port 0; `listener: null` leaves adding one to the caller. */
-async function httpServer(
-  listener: http.RequestListener | null = (_req, res) => res.end('plain'),
-): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer();
-  if (listener) server.on('request', listener);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  track({
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  });
-  return { server, port: (server.address() as AddressInfo).port };
-}
 
 interface Answer {
   status: number;
@@ -50,7 +31,7 @@ function get(url: string, headers: http.OutgoingHttpHeaders = {}): Promise<Answe
 
 describe('attach (node:http)', () => {
   it('serves WebSocket routes through the upgrade event and leaves plain requests alone', async () => {
-    const { server, port } = await httpServer();
+    const { server, port } = await plainHttpServer();
     const rodeo = track(attach(server, { routes: { '/echo': probe() } }));
     expect(await get(`http://127.0.0.1:${port}/echo`)).toEqual({ status: 200, body: 'plain' });
     const ws = await client(`ws://127.0.0.1:${port}/echo`);
@@ -60,7 +41,7 @@ describe('attach (node:http)', () => {
   });
 
   it('close() ends rodeo connections with 1001 and keeps the HTTP server running', async () => {
-    const { server, port } = await httpServer();
+    const { server, port } = await plainHttpServer();
     const handler = probe();
     const rodeo = attach(server, { routes: { '/echo': handler } });
     const ws = await client(`ws://127.0.0.1:${port}/echo`);
@@ -74,7 +55,7 @@ describe('attach (node:http)', () => {
   });
 
   it('answers 404 to unknown upgrade paths, unless another upgrade listener is there', async () => {
-    const { server, port } = await httpServer();
+    const { server, port } = await plainHttpServer();
     track(attach(server, { routes: { '/echo': probe() } }));
     const refused = new WebSocket(`ws://127.0.0.1:${port}/other`);
     refused.on('error', () => undefined);
@@ -91,7 +72,7 @@ describe('attach (node:http)', () => {
   });
 
   it('shares the registry it was given', async () => {
-    const { server } = await httpServer();
+    const { server } = await plainHttpServer();
     const rodeo = track(attach(server, { routes: { '/echo': probe() } }));
     expect(rodeo.registry.members('none')).toEqual([]);
   });
@@ -101,7 +82,7 @@ describe('attach: requireUpgrade (node:http)', () => {
   /** A server whose listener asks rodeo first, then answers 'plain' and counts what it saw. */
   async function guarded(routes: Routes) {
     const passed: string[] = [];
-    const { server, port } = await httpServer(null);
+    const { server, port } = await plainHttpServer(null);
     const rodeo = track(attach(server, { routes }));
     server.on('request', (req, res) => {
       if (rodeo.requireUpgrade(req, res)) return;
@@ -137,7 +118,7 @@ describe('attach: requireUpgrade (node:http)', () => {
 
   it('calls next() for other paths only, and returns whether it answered', async () => {
     const calls: string[] = [];
-    const { server, port } = await httpServer(null);
+    const { server, port } = await plainHttpServer(null);
     const rodeo = track(attach(server, { routes: { '/echo': probe() } }));
     server.on('request', (req, res) => {
       const answered = rodeo.requireUpgrade(req, res, (error?: unknown) => {

@@ -15,7 +15,7 @@ import type { ServerContext } from './serverContext.js';
 import { startSession } from './session.js';
 import type { InitGivenUp } from './shutdown.js';
 import { acceptsDeflateOffer, type WsOptionSet } from './wsServers.js';
-import { fragmentFloodIsTooBig } from './wsInternals.js';
+import { failFastOnInvalidUtf8, fragmentFloodIsTooBig } from './wsInternals.js';
 import { WsTransport } from './wsTransport.js';
 
 /**
@@ -113,6 +113,7 @@ function upgradeOrAnswer(
     upgraded = true;
     socket.off('error', ignoreEarlyError);
     fragmentFloodIsTooBig(ws);
+    failFastOnInvalidUtf8(ws);
     open(server, handler, plan, ws, socket, check.version);
   });
   // ws gave up (the peer left during init, or a header ws refuses): no connection was made.
