@@ -19,6 +19,19 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**'],
+    ignores: ['src/server/ws/**', 'src/handler/**', 'src/operators/**', 'src/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'ws', message: 'Only the ws adapter (src/server/ws) imports ws.' }],
+          patterns: [{ group: ['rxjs/internal/*'], message: 'Use public RxJS only.' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/handler/**', 'src/operators/**', 'src/testing/**'],
     rules: {
       'no-restricted-imports': [

@@ -4,7 +4,7 @@ import type { OutFrame } from '../handler/frames.js';
 import { validateCommand } from '../handler/validate.js';
 import { outletOf } from './outlets.js';
 import type { SerializedFrame } from './transport.js';
-import { serializeFrame } from './wsInternals.js';
+import { serializeFrame } from './ws/wsInternals.js';
 
 /**
  * Names and groups of connections, Erlang-style (`register`/`whereis`, `pg` groups). Handlers only

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as wsModule from 'ws';
 import type WebSocket from 'ws';
-import type * as Internals from '../../src/server/wsInternals.js';
+import type * as Internals from '../../../src/server/ws/wsInternals.js';
 
 // Exported by ws's ESM entry, though @types/ws does not declare it.
 const { Receiver } = wsModule as unknown as { Receiver: new (options: object) => object };
@@ -13,7 +13,7 @@ afterEach(() => {
 /** A fresh copy of the module (it checks ws's Receiver once, on first use). */
 async function freshInternals(): Promise<typeof Internals> {
   vi.resetModules();
-  return import('../../src/server/wsInternals.js');
+  return import('../../../src/server/ws/wsInternals.js');
 }
 
 /** A WebSocket as far as the module sees it: a real ws Receiver, maybe with a field renamed. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Utf8Stream } from '../../src/server/utf8Stream.js';
-import { random } from '../fixtures/random.js';
+import { Utf8Stream } from '../../../src/server/ws/utf8Stream.js';
+import { random } from '../../fixtures/random.js';
 
 /**
  * The reference is WHATWG's UTF-8 decoder (`TextDecoder` with `fatal` and `stream`), which also

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArrivingText, forEachUnmasked } from '../../src/server/arrivingText.js';
+import { ArrivingText, forEachUnmasked } from '../../../src/server/ws/arrivingText.js';
 
 const MASK = Uint8Array.from([0x12, 0x34, 0x56, 0x78]);
 
