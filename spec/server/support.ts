@@ -32,11 +32,15 @@ export async function start(
 }
 
 /**
- * Starts a plain `node:http` server on 127.0.0.1:0 that answers every request with `plain`, for
- * `attach` specs; closed after the spec.
+ * Starts a plain `node:http` server on 127.0.0.1:0 that answers every request with `plain` (or
+ * runs `listener`; `null` leaves adding one to the caller), for `attach` specs; closed after the
+ * spec.
  */
-export async function plainHttpServer(): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer((_req, res) => res.end('plain'));
+export async function plainHttpServer(
+  listener: http.RequestListener | null = (_req, res) => res.end('plain'),
+): Promise<{ server: http.Server; port: number }> {
+  const server = http.createServer();
+  if (listener) server.on('request', listener);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   track({

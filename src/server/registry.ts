@@ -16,6 +16,11 @@ import { serializeFrame } from './ws/wsInternals.js';
 export interface Registry {
   /** Names `ref`; `false` if the name is taken. The name is freed when the connection ends. */
   register(name: string, ref: ConnectionRef<any>): boolean; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /**
+   * Frees `name` if `ref` holds it, so a connection can give up a name while it lives (a chat
+   * member changing nick); `false`, and nothing changes, if another connection or nobody holds it.
+   */
+  unregister(name: string, ref: ConnectionRef<any>): boolean; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The connection registered under `name`, if it is still alive. */
   whereis<I>(name: string): ConnectionRef<I> | undefined;
   /** Adds `ref` to `group` (no-op if already in it); it leaves when the connection ends. */
@@ -51,6 +56,12 @@ export class LocalRegistry implements Registry {
     if (ref.closed) return false;
     this.#names.set(name, ref);
     this.#watch(ref);
+    return true;
+  }
+
+  unregister(name: string, ref: AnyRef): boolean {
+    if (this.#names.get(name) !== ref) return false;
+    this.#names.delete(name);
     return true;
   }
 
