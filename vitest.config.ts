@@ -12,6 +12,7 @@ export default defineConfig({
   },
   test: {
     include: ['spec/**/*.spec.ts'],
+    globalSetup: ['spec/buildDemo.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     coverage: {

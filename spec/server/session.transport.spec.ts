@@ -13,7 +13,7 @@ import {
   type TerminateReason,
 } from '../../src/index.js';
 import { decideConnection } from '../../src/operators/init.js';
-import { createRuntime, type ServerRuntime } from '../../src/server/options.js';
+import { createRuntime, type ServerRuntime } from '../../src/server/runtime.js';
 import { startSession } from '../../src/server/session.js';
 import { MemoryTransport } from '../fixtures/memoryTransport.js';
 

@@ -1,7 +1,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Metrics } from './metrics.js';
-import { closeRuntime, createRuntime, type ServerOptions } from './options.js';
+import type { ServerOptions } from './options.js';
+import { closeRuntime, createRuntime } from './runtime.js';
 import { answerPlainRequest, type RequireUpgrade } from './plainRequest.js';
 import type { Registry } from './registry.js';
 import { handleUpgrade } from './upgrade.js';
