@@ -41,6 +41,16 @@ export async function plainHttpServer(
 ): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer();
   if (listener) server.on('request', listener);
+  return { server, port: await listenForSpec(server) };
+}
+
+/**
+ * Makes `server` (any framework's `node:http` server) listen on 127.0.0.1:0 and close, with its
+ * connections, after the spec.
+ *
+ * @return The port.
+ */
+export async function listenForSpec(server: http.Server): Promise<number> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   track({
@@ -50,7 +60,7 @@ export async function plainHttpServer(
         server.close(() => resolve());
       }),
   });
-  return { server, port: (server.address() as AddressInfo).port };
+  return (server.address() as AddressInfo).port;
 }
 
 /** `ws://` URL of a path on a server. */
@@ -64,6 +74,32 @@ interface Inbox {
 }
 
 const inboxes = new WeakMap<WebSocket, Inbox>();
+
+/** What a plain HTTP request got: status, body, and the `Upgrade` header if any. */
+export interface PlainAnswer {
+  status: number;
+  body: string;
+  upgrade?: string | undefined;
+}
+
+/** A plain GET (`headers` may add `Upgrade: websocket` without `Connection: Upgrade`). */
+export function plainGet(
+  url: string,
+  headers: http.OutgoingHttpHeaders = {},
+): Promise<PlainAnswer> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => {
+          const upgrade = res.headers.upgrade;
+          resolve({ status: res.statusCode ?? 0, body, ...(upgrade ? { upgrade } : {}) });
+        });
+      })
+      .on('error', reject);
+  });
+}
 
 /**
  * Opens a ws client and waits for the open event. Messages are queued from the start, since the
