@@ -21,8 +21,8 @@ import { end, fakeContext, frame, type Inbox, liveServer } from './support.js';
 class RecordingRegistry implements Registry {
   readonly joined: string[] = [];
   readonly broadcasts = new Subject<ChatEvent>();
-  register(): boolean {
-    return true;
+  register(): Promise<boolean> {
+    return Promise.resolve(true);
   }
   whereis(): undefined {
     return undefined;

@@ -12,7 +12,7 @@ export type { Metrics, MetricsSnapshot, TerminatedCounts } from './metrics.js';
 export { allowOrigins, chooseProtocol } from './negotiate.js';
 export type { ServeOptions, ServerOptions } from './options.js';
 export { LocalRegistry } from './registry.js';
-export type { Registry } from './registry.js';
+export type { LocalRegistryOptions, RefEndListener, Registry } from './registry.js';
 export type { Routes } from './routes.js';
 export { serve } from './serve.js';
 export type { RodeoServer } from './serve.js';

@@ -39,8 +39,6 @@ export interface SessionSetup<S, I> {
   readonly server: ServerContext;
 }
 
-let nextId = 0;
-
 /** Runs a connection until its socket closes (the session lives on in its listeners and tracker). */
 export function startSession<S, I>(setup: SessionSetup<S, I>): void {
   new Session(setup);
@@ -81,7 +79,7 @@ class Session<S, I>
     this.#socket = socket;
     this.#server = server;
     this.#ctx = {
-      ref: new ServerRef(`c${++nextId}`, this),
+      ref: new ServerRef(server.connectionId(), this),
       compress: deflateParams(ws) !== undefined,
       version: setup.version,
       protocol: setup.protocol,
