@@ -1,0 +1,363 @@
+import { randomBytes } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import type { ConnectionRef } from '../handler/context.js';
+import { RodeoError } from '../handler/errors.js';
+import type { OutFrame } from '../handler/frames.js';
+import { outletOf } from '../server/outlets.js';
+import { ReceivedText } from '../server/receivedText.js';
+import {
+  LocalRegistry,
+  nextConnectionId,
+  payloadOf,
+  serializeBroadcast,
+  type BroadcastFrame,
+  type Registry,
+} from '../server/registry.js';
+import { serializeFrame } from '../server/wsInternals.js';
+import { encodeInfo } from './codec.js';
+import { RedisLink, type LinkMetrics } from './link.js';
+import { resolveOptions, type RedisRegistryOptions, type ResolvedOptions } from './options.js';
+import { HEARTBEAT, LEAVE, REGISTER, RELEASE } from './scripts.js';
+import { RemoteRef, RemoteView, type RemoteSender } from './view.js';
+import { decode, encode, stateFields, type NodeState, type WireMessage } from './wire.js';
+
+type AnyRef = ConnectionRef<unknown>;
+
+const OPCODES = { text: 0x1, binary: 0x2, ping: 0x9, pong: 0xa } as const;
+
+/**
+ * A `Registry` spanning every node (process) connected to the same Redis: groups, names, info and
+ * broadcasts reach connections on other nodes. Connections of this node live in a `LocalRegistry`
+ * (delivered to directly, as in process); the other nodes' groups and names are a local view kept
+ * current by their membership messages, so `members` and `whereis` never wait for the network.
+ * Names are claimed by an atomic script in Redis; a node that stops renewing its lease is dropped
+ * by the others within a lease and a heartbeat.
+ */
+export class RedisRegistry implements Registry, RemoteSender {
+  /** This node's id (a prefix of its connections' ids). */
+  readonly node: string;
+  readonly #options: ResolvedOptions;
+  readonly #local: LocalRegistry;
+  readonly #view: RemoteView;
+  readonly #link: RedisLink;
+  /** This node's connections that joined or were named, by id: what other nodes can address. */
+  readonly #announced = new Map<string, AnyRef>();
+  readonly #keys: { nodes: string; names: string; myNames: string; nameSets: string };
+  readonly #all: string;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #beating = false;
+  #announcing: Promise<void> | undefined;
+  #announceAgain = false;
+
+  private constructor(options: ResolvedOptions) {
+    this.#options = options;
+    this.node = randomBytes(6).toString('base64url');
+    const { prefix } = options;
+    this.#all = `${prefix}:all`;
+    this.#keys = {
+      nodes: `${prefix}:nodes`,
+      names: `${prefix}:names`,
+      nameSets: `${prefix}:node-names:`,
+      myNames: `${prefix}:node-names:${this.node}`,
+    };
+    this.#local = new LocalRegistry({ onEnd: (ref, names) => this.#ended(ref, names) });
+    this.#view = new RemoteView(this);
+    this.#link = new RedisLink({
+      url: options.url,
+      channels: [this.#all, this.#channelOf(this.node)],
+      logger: options.logger,
+      maxPendingBytes: options.maxPendingBytes,
+      onMessage: (message) => this.#receive(message),
+      onRecovered: () => void this.#announce(),
+    });
+  }
+
+  /**
+   * Connects to Redis, announces this node and starts its heartbeat.
+   *
+   * ```ts
+   * const registry = await RedisRegistry.connect({ url: process.env.REDIS_URL });
+   * const server = await serve({ port: 8080, registry, routes });
+   * ```
+   *
+   * @throws RodeoError `RODEO_ERR_REDIS_UNAVAILABLE` if Redis cannot be reached in time,
+   *   `RODEO_ERR_INVALID_OPTION` for a bad option.
+   */
+  static async connect(options: RedisRegistryOptions = {}): Promise<RedisRegistry> {
+    const registry = new RedisRegistry(resolveOptions(options));
+    await registry.#link.connect(registry.#options.connectTimeout);
+    await registry.#announce();
+    registry.#heartbeat = setInterval(() => registry.#beat(), registry.#options.heartbeatInterval);
+    registry.#heartbeat.unref();
+    return registry;
+  }
+
+  /** Counters of cross-node traffic (`dropped` counts what did not go while Redis was away). */
+  get metrics(): LinkMetrics & { readonly nodes: number } {
+    const { sent, received, dropped, malformed, outages } = this.#link;
+    return { sent, received, dropped, malformed, outages, nodes: this.#view.nodes };
+  }
+
+  connectionId(): string {
+    return `${this.node}.${nextConnectionId()}`;
+  }
+
+  async register(name: string, ref: AnyRef): Promise<boolean> {
+    const current = this.#local.whereis(name);
+    if (current !== undefined || ref.closed) return current === ref;
+    if (!this.#isOwn(ref)) return this.#local.claim(name, ref);
+    const remote = this.#view.whereis(name);
+    if (remote !== undefined && !remote.closed) return false;
+    if (!(await this.#claimInRedis(name, ref))) return false;
+    if (ref.closed || !this.#local.claim(name, ref)) {
+      this.#release(ref.id, [name]);
+      return false;
+    }
+    this.#announced.set(ref.id, ref);
+    return true;
+  }
+
+  whereis<I>(name: string): ConnectionRef<I> | undefined {
+    return (this.#local.whereis<I>(name) ?? this.#view.whereis(name)) as
+      ConnectionRef<I> | undefined;
+  }
+
+  join(group: string, ref: AnyRef): void {
+    if (ref.closed || this.#local.holdingsOf(ref).groups.has(group)) return;
+    const own = this.#isOwn(ref);
+    this.#local.join(group, ref);
+    if (!own) return;
+    this.#announced.set(ref.id, ref);
+    this.#link.publish(this.#all, encode('J', [this.node, group, ref.id]));
+  }
+
+  leave(group: string, ref: AnyRef): void {
+    if (!this.#local.holdingsOf(ref).groups.has(group)) return;
+    this.#local.leave(group, ref);
+    if (this.#isOwn(ref)) this.#link.publish(this.#all, encode('L', [this.node, group, ref.id]));
+  }
+
+  /** This node's members first (in join order), then the other nodes' as last heard. */
+  members(group: string): readonly AnyRef[] {
+    const remote = this.#view.members(group);
+    const local = this.#local.members(group);
+    return remote.length === 0 ? local : [...local, ...remote];
+  }
+
+  send<I>(name: string, info: I): boolean {
+    return this.whereis<I>(name)?.send(info) ?? false;
+  }
+
+  /**
+   * Delivers to this node's members and sends `info` across Redis once for every other node's.
+   * Counts local members that accepted it plus remote members it was sent toward.
+   *
+   * @throws RodeoError `RODEO_ERR_INFO_NOT_SERIALIZABLE` if it must cross and the codec refuses it
+   *   (then nothing is delivered anywhere).
+   */
+  publish<I>(group: string, info: I): number {
+    const remote = this.#view.count(group);
+    const bytes = remote === 0 ? undefined : encodeInfo(this.#options.codec, info);
+    const count = this.#local.publish(group, info);
+    if (bytes === undefined) return count;
+    const sent = this.#link.publish(this.#all, encode('P', [this.node, group], bytes));
+    return sent ? count + remote : count;
+  }
+
+  /** Writes to this node's members, and crosses Redis once for all other nodes' members. */
+  broadcast(group: string, frame: OutFrame): number {
+    const buffers = serializeBroadcast(frame);
+    const count = this.#local.writeSerialized(group, buffers, frame);
+    const remote = this.#view.count(group);
+    if (remote === 0) return count;
+    const opcode = String(OPCODES[(frame as BroadcastFrame).type]);
+    const message = encode('B', [this.node, group, opcode], payloadOf(frame as BroadcastFrame));
+    return this.#link.publish(this.#all, message) ? count + remote : count;
+  }
+
+  /** Leaves the cluster (the others drop this node's connections at once) and closes Redis. */
+  async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    if (this.#link.ready) {
+      const { nodes, names, nameSets } = this.#keys;
+      await this.#link
+        .run(LEAVE, [nodes, names], [nameSets, this.#all, this.node])
+        .catch(() => undefined);
+    }
+    await this.#link.close();
+  }
+
+  /** `RemoteSender`: an info for a connection on another node, on that node's channel. */
+  sendRemote(ref: RemoteRef, info: unknown): boolean {
+    const bytes = encodeInfo(this.#options.codec, info);
+    return this.#link.publish(this.#channelOf(ref.node), encode('I', [this.node, ref.id], bytes));
+  }
+
+  #isOwn(ref: AnyRef): boolean {
+    if (ref instanceof RemoteRef) {
+      throw new RodeoError('RODEO_ERR_NOT_LOCAL', `connection ${ref.id} lives on node ${ref.node}`);
+    }
+    return outletOf(ref) !== undefined;
+  }
+
+  #channelOf(node: string): string {
+    return `${this.#options.prefix}:node:${node}`;
+  }
+
+  async #claimInRedis(name: string, ref: AnyRef): Promise<boolean> {
+    if (!this.#link.ready) {
+      this.#link.drop();
+      return false;
+    }
+    const { nodes, names, myNames } = this.#keys;
+    const message = encode('N', [this.node, name, ref.id]);
+    const args = [name, ref.id, this.node, this.#all, message];
+    try {
+      return (await this.#link.run(REGISTER, [nodes, names, myNames], args)) === 1;
+    } catch {
+      this.#link.drop();
+      return false;
+    }
+  }
+
+  /** Frees names in Redis (those `id` still owns) and tells the others the connection ended. */
+  #release(id: string, names: readonly string[]): void {
+    const end = encode('E', [this.node, id]);
+    if (names.length === 0 || !this.#link.ready) {
+      this.#link.publish(this.#all, end);
+      return;
+    }
+    const keys = [this.#keys.names, this.#keys.myNames];
+    this.#link.run(RELEASE, keys, [id, this.#all, end, ...names]).catch(() => this.#link.drop());
+  }
+
+  #ended(ref: AnyRef, names: ReadonlySet<string>): void {
+    if (this.#announced.get(ref.id) !== ref) return;
+    this.#announced.delete(ref.id);
+    this.#release(ref.id, [...names]);
+  }
+
+  #state(): NodeState {
+    const refs = [];
+    for (const [id, ref] of this.#announced) {
+      const { groups, names } = this.#local.holdingsOf(ref);
+      refs.push({ id, groups: [...groups], names: [...names] });
+    }
+    return { refs };
+  }
+
+  #beat(): void {
+    if (this.#beating || !this.#link.ready) return;
+    this.#beating = true;
+    const { nodes, names, nameSets } = this.#keys;
+    const args = [nameSets, this.#all, this.node, String(this.#options.lease)];
+    this.#link
+      .run(HEARTBEAT, [nodes, names], args)
+      // 1: this node was not in the set (dropped by the others, or Redis lost its data).
+      .then((added) => (added === 1 ? this.#announce() : undefined))
+      .catch(() => undefined)
+      .finally(() => (this.#beating = false));
+  }
+
+  /**
+   * Tells the cluster everything this node holds: renews its lease, claims its names again (a
+   * name another node took meanwhile is lost here, and logged), then publishes its state; every
+   * other node answers with its own.
+   */
+  #announce(): Promise<void> {
+    if (this.#announcing !== undefined) {
+      this.#announceAgain = true;
+      return this.#announcing;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.#announceAgain = false;
+        await this.#announceOnce().catch(() => undefined);
+      } while (this.#announceAgain);
+    };
+    return (this.#announcing = run().finally(() => (this.#announcing = undefined)));
+  }
+
+  async #announceOnce(): Promise<void> {
+    const { nodes, names, nameSets } = this.#keys;
+    const args = [nameSets, this.#all, this.node, String(this.#options.lease)];
+    await this.#link.run(HEARTBEAT, [nodes, names], args);
+    const claims = [...this.#announced.values()].flatMap((ref) =>
+      [...this.#local.holdingsOf(ref).names].map(async (name) => {
+        if (await this.#claimInRedis(name, ref)) return;
+        this.#local.unregister(name, ref);
+        this.#options.logger.warn(
+          { name, id: ref.id },
+          'name taken by another node during an outage',
+        );
+      }),
+    );
+    await Promise.all(claims);
+    this.#link.publish(this.#all, encode('H', stateFields(this.node, this.#state())));
+  }
+
+  #receive(bytes: Buffer): void {
+    let message: WireMessage;
+    try {
+      message = decode(bytes);
+      if (message.node === this.node && message.kind !== 'down') return;
+      this.#apply(message);
+    } catch (err) {
+      this.#link.malformedMessage(err);
+    }
+  }
+
+  #apply(message: WireMessage): void {
+    const view = this.#view;
+    switch (message.kind) {
+      case 'hello':
+        view.replace(message.node, message.state);
+        this.#link.publish(
+          this.#channelOf(message.node),
+          encode('S', stateFields(this.node, this.#state())),
+        );
+        break;
+      case 'state':
+        view.replace(message.node, message.state);
+        break;
+      case 'join':
+        view.join(message.node, message.group, message.ref);
+        break;
+      case 'leave':
+        view.leave(message.node, message.group, message.ref);
+        break;
+      case 'end':
+        view.end(message.node, message.ref);
+        break;
+      case 'name':
+        view.name(message.node, message.name, message.ref);
+        break;
+      case 'unname':
+        view.unname(message.node, message.name, message.ref);
+        break;
+      case 'down':
+        if (message.node === this.node) void this.#announce();
+        else view.down(message.node);
+        break;
+      case 'publish':
+        this.#local.publish(message.group, this.#options.codec.decode(message.payload));
+        break;
+      case 'broadcast':
+        this.#writeBroadcast(message.group, message.opcode, message.payload);
+        break;
+      case 'info':
+        this.#announced.get(message.ref)?.send(this.#options.codec.decode(message.payload));
+        break;
+    }
+  }
+
+  #writeBroadcast(group: string, opcode: number, payload: Buffer): void {
+    let frame: BroadcastFrame;
+    if (opcode === OPCODES.text && isUtf8(payload)) frame = new ReceivedText(payload);
+    else if (opcode === OPCODES.binary) frame = { type: 'binary', data: payload };
+    else if ((opcode === OPCODES.ping || opcode === OPCODES.pong) && payload.length <= 125) {
+      frame = { type: opcode === OPCODES.ping ? 'ping' : 'pong', data: payload };
+    } else throw new Error(`bad broadcast frame (opcode ${opcode}, ${payload.length} bytes)`);
+    this.#local.writeSerialized(group, serializeFrame(opcode as 1 | 2 | 9 | 10, payload), frame);
+  }
+}
