@@ -1,7 +1,7 @@
 /**
  * A real Debian `redis-server` for the specs: on a free port of 127.0.0.1, in a fresh temporary
  * directory, with persistence off (`--save '' --appendonly no`), never the system instance.
- * `restart()` stops it and starts it again on the same port, with no data (as after a crash).
+ * `crash()` kills it; `start()` starts it again on the same port, with no data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -18,8 +18,10 @@ const READY_TIMEOUT_MS = 10_000;
 export interface TestRedis {
   readonly url: string;
   readonly port: number;
-  /** Stops it (SIGKILL: as if it crashed) and starts it again on the same port, empty. */
-  restart(): Promise<void>;
+  /** Kills it (SIGKILL, as a crash); `start()` brings it back on the same port, empty. */
+  crash(): Promise<void>;
+  /** Starts it again after `crash()`. */
+  start(): Promise<void>;
   /** Stops it for good and removes its directory. */
   stop(): Promise<void>;
 }
@@ -32,10 +34,8 @@ export async function startRedis(): Promise<TestRedis> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    restart: async () => {
-      await kill(child, 'SIGKILL');
-      child = await launch(port, dir);
-    },
+    crash: () => kill(child, 'SIGKILL'),
+    start: async () => void (child = await launch(port, dir)),
     stop: async () => {
       await kill(child, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
