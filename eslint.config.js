@@ -19,15 +19,31 @@ export default tseslint.config(
     },
   },
   {
+    // rodeo/redis is its own entry point: nothing else in src loads it or a Redis client.
+    files: ['src/server/**', 'src/cluster/**', 'src/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['redis'],
+          patterns: [
+            { group: ['**/redis/*', '../redis'], message: 'Only rodeo/redis loads Redis.' },
+            { group: ['rxjs/internal/*'], message: 'Use public RxJS only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/handler/**', 'src/operators/**', 'src/testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: ['ws', 'node:http', 'http', 'node:net', 'net'],
+          paths: ['ws', 'node:http', 'http', 'node:net', 'net', 'redis'],
           patterns: [
             {
-              group: ['**/server/**', '**/server/*', '../server', '../server/*'],
+              group: ['**/server/**', '**/server/*', '../server', '../server/*', '**/redis/*'],
               message: 'Nothing imports server.',
             },
             { group: ['rxjs/internal/*'], message: 'Use public RxJS only.' },
@@ -42,10 +58,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['ws', 'node:http', 'http', 'node:net', 'net'],
+          paths: ['ws', 'node:http', 'http', 'node:net', 'net', 'redis'],
           patterns: [
             {
-              group: ['../operators/*', '../testing/*', '../server/*'],
+              group: ['../operators/*', '../testing/*', '../server/*', '../redis/*'],
               message: 'handler imports nothing above it.',
             },
           ],
