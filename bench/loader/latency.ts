@@ -88,7 +88,7 @@ export async function latency(job: LatencyJob): Promise<JobResult> {
 }
 
 /** Nearest-rank quantile of sorted samples (`NaN` if empty). */
-function quantile(sorted: Float64Array, q: number): number {
+export function quantile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
 }

@@ -5,6 +5,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startRedis } from '../../spec/redis/redisServer.js';
 import { PYTHON, pythonWebsockets, yaws, type Availability } from '../peers.js';
 import { rssBytes, start, type Child } from '../proc.js';
 
@@ -42,6 +43,11 @@ export interface LaunchOptions {
   readonly jsRoot?: string;
   /** Pin the server to core 0. */
   readonly pin?: boolean;
+  /**
+   * Node servers only: run this many processes (each on its own port) as one cluster over a
+   * redis-server started for them (`--redis=URL`). Default 1: one process, nothing shared.
+   */
+  readonly nodes?: number;
 }
 
 /** A started server. */
@@ -49,6 +55,10 @@ export interface RunningServer {
   readonly spec: ServerSpec;
   readonly pid: number;
   readonly port: number;
+  /** Every process whose CPU is the server's: the nodes and, with several, their redis-server. */
+  readonly pids: readonly number[];
+  /** Every node's port (the first is `port`). */
+  readonly ports: readonly number[];
   /** RSS (from /proc) and, for Node servers, V8 heap used after a full GC. */
   memory(): Promise<{ rss: number; heapUsed: number | null }>;
   /** Node only: writes a heap snapshot (after a full GC) to `file`; resolves with its path. */
@@ -93,8 +103,36 @@ export function prepareServers(rodeoReady: boolean, log: (line: string) => void)
   };
 }
 
-/** Starts a server and waits until it listens. */
+/** Starts a server (or several nodes of it over Redis) and waits until it listens. */
 export async function launch(id: ServerId, options: LaunchOptions = {}): Promise<RunningServer> {
+  const nodes = options.nodes ?? 1;
+  if (nodes <= 1) return launchOne(id, options, []);
+  const redis = await startRedis();
+  try {
+    const servers = await Promise.all(
+      Array.from({ length: nodes }, () => launchOne(id, options, [`--redis=${redis.url}`])),
+    );
+    const first = servers[0] as RunningServer;
+    return {
+      ...first,
+      pids: [...servers.map((s) => s.pid), redis.pid],
+      ports: servers.map((s) => s.port),
+      stop: async (graceMs) => {
+        await Promise.all(servers.map((s) => s.stop(graceMs)));
+        await redis.stop();
+      },
+    };
+  } catch (err) {
+    await redis.stop();
+    throw err;
+  }
+}
+
+async function launchOne(
+  id: ServerId,
+  options: LaunchOptions,
+  extraArgs: readonly string[],
+): Promise<RunningServer> {
   const spec = SPECS[id];
   let port = 0;
   let child: Child;
@@ -109,6 +147,7 @@ export async function launch(id: ServerId, options: LaunchOptions = {}): Promise
         ? ['--expose-gc', ...prof, '--import', 'tsx', here(`./${id}.ts`)]
         : ['--expose-gc', ...prof, join(options.jsRoot, 'bench', 'servers', `${id}.js`)];
     if (options.deflate === true) args.push('--deflate');
+    args.push(...extraArgs);
     child = start(process.execPath, args, cpu, ROOT);
   } else if (id === 'python') {
     child = start(PYTHON, [here('./echo.py')], cpu, ROOT);
@@ -129,6 +168,8 @@ export async function launch(id: ServerId, options: LaunchOptions = {}): Promise
     spec,
     pid: child.pid,
     port,
+    pids: [child.pid],
+    ports: [port],
     memory: async () => {
       if (!spec.node) return { rss: rssBytes(child.pid), heapUsed: null };
       child.proc.stdin?.write('mem\n');

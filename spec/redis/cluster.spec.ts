@@ -22,13 +22,23 @@ async function peer(port: number, name = `p${++peers}`): Promise<Peer> {
   });
 }
 
-/** Opens peers on the shared port until one lands on a worker other than `pid`'s. */
+/**
+ * Opens peers on the shared port until one lands on a worker other than `pid`'s (a worker the
+ * primary is still starting takes no connections yet).
+ */
 async function onAnotherWorker(port: number, pid: number): Promise<Peer> {
-  for (let i = 0; i < 10; i++) {
-    const next = await peer(port);
-    if (next.pid !== pid) return next;
-  }
-  throw new Error('every connection went to the same worker');
+  let found: Peer | undefined;
+  await eventually(
+    async () => {
+      const next = await peer(port);
+      if (next.pid !== pid) found = next;
+      else next.socket.close();
+      return found !== undefined;
+    },
+    20_000,
+    'a connection on another worker',
+  );
+  return found as Peer;
 }
 
 async function memberCount(client: JsonClient): Promise<number> {
@@ -43,6 +53,14 @@ describe('node:cluster workers on one port with the Redis registry', () => {
     const b = await onAnotherWorker(primary.port, a.pid);
     const total = await memberCount(a);
     await eventually(async () => (await memberCount(b)) === total, 5000, 'one view on both');
+    await eventually(
+      async () => {
+        a.send({ whereis: b.name });
+        return (await a.nextOf('whereis'))['id'] === b.id;
+      },
+      5000,
+      'b named on a’s worker',
+    );
 
     for (let n = 0; n < 1000; n++) a.send({ to: b.name, n });
     for (let n = 0; n < 1000; n++) expect((await b.nextOf('info'))['n']).toBe(n);

@@ -15,6 +15,18 @@ async function peer(port: number, name: string): Promise<JsonClient & { id: stri
   return Object.assign(client, { id: String(registered['id']) });
 }
 
+/** Waits until `client`'s node knows `name` (names travel apart from memberships). */
+async function knows(client: JsonClient, name: string): Promise<void> {
+  await eventually(
+    async () => {
+      client.send({ whereis: name });
+      return (await client.nextOf('whereis'))['id'] !== null;
+    },
+    5000,
+    `${name} known`,
+  );
+}
+
 /** Waits until `client` sees `count` members of `peers`. */
 async function seesMembers(client: JsonClient, count: number): Promise<string[]> {
   let ids: string[] = [];
@@ -61,6 +73,8 @@ describe('RedisRegistry guarantees', () => {
     const senders = await Promise.all([peer(a.port, 's1'), peer(a.port, 's2'), peer(b.port, 's3')]);
     const receiver = await peer(b.port, 'r');
     await seesMembers(senders[0], 4);
+    await knows(senders[0], 'r');
+    await knows(senders[2], 'r');
     const perSender = 2000;
     for (let n = 0; n < perSender; n++) for (const s of senders) s.send({ to: 'r', n });
     const last = new Map<string, number>();
@@ -126,6 +140,7 @@ describe('RedisRegistry guarantees', () => {
     const carl = await peer(a.port, 'carl');
     const bob = await peer(b.port, 'bob');
     await seesMembers(ann, 3);
+    await knows(ann, 'bob');
     await redis.crash();
     try {
       await eventually(

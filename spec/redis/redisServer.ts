@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,6 +18,8 @@ const READY_TIMEOUT_MS = 10_000;
 export interface TestRedis {
   readonly url: string;
   readonly port: number;
+  /** The running redis-server's pid. */
+  readonly pid: number;
   /** Kills it (SIGKILL, as a crash); `start()` brings it back on the same port, empty. */
   crash(): Promise<void>;
   /** Starts it again after `crash()`. */
@@ -29,37 +31,56 @@ export interface TestRedis {
 /** Starts a redis-server on a free port. */
 export async function startRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'rodeo-redis-'));
-  const port = await freePort();
-  let child = await launch(port, dir);
+  let port = 0;
+  let child: ChildProcess | undefined;
+  // Another process may take the port between our probe and redis's bind: then try another.
+  for (let attempt = 0; child === undefined; attempt++) {
+    port = await freePort();
+    child = await launch(port, dir).catch((err: unknown) => {
+      if (attempt >= 4) throw err;
+      return undefined;
+    });
+  }
+  let running: ChildProcess = child;
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    crash: () => kill(child, 'SIGKILL'),
-    start: async () => void (child = await launch(port, dir)),
+    get pid() {
+      return running.pid ?? 0;
+    },
+    crash: () => kill(running, 'SIGKILL'),
+    start: async () => void (running = await launch(port, dir)),
     stop: async () => {
-      await kill(child, 'SIGTERM');
+      await kill(running, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-async function launch(port: number, dir: string): Promise<ChildProcess> {
+/** Starts redis-server and waits for its own "ready" line (not just any listener on the port). */
+function launch(port: number, dir: string): Promise<ChildProcess> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir];
-  args.push('--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning');
+  args.push('--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'notice');
   const child = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const collect = (chunk: Buffer): void => void (output += chunk.toString());
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!(await accepts(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => fail('timed out'), READY_TIMEOUT_MS);
+    const fail = (why: string): void => {
+      clearTimeout(timer);
       child.kill('SIGKILL');
-      throw new Error(`redis-server did not start on ${port}: ${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return child;
+      reject(new Error(`redis-server did not start on ${port} (${why}): ${output.slice(-500)}`));
+    };
+    const collect = (chunk: Buffer): void => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    child.once('exit', (code) => fail(`exited with ${code}`));
+  });
 }
 
 async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
@@ -67,17 +88,6 @@ async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> 
   const exited = once(child, 'exit');
   child.kill(signal);
   await exited;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = connect(port, '127.0.0.1');
-    probe.once('connect', () => {
-      probe.end();
-      resolve(true);
-    });
-    probe.once('error', () => resolve(false));
-  });
 }
 
 function freePort(): Promise<number> {

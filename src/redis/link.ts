@@ -2,12 +2,18 @@ import { createClient } from 'redis';
 import { RodeoError } from '../handler/errors.js';
 import { safeLog, type Logger } from '../server/logger.js';
 import type { Script } from './scripts.js';
+import { encodeBatch } from './wire.js';
 
 /**
  * A node's two connections to Redis: one for commands (every publish and script, so everything this
  * node says leaves in one ordered stream), one subscribed to the cluster channel and the node's own
  * channel (so everything it hears arrives in one ordered stream). Per pair of nodes that makes
  * messages arrive in the order they were sent.
+ *
+ * Consecutive messages for one channel produced in the same turn of the event loop leave as one
+ * PUBLISH (a batch, `wire.encodeBatch`): a PUBLISH costs Redis, the client and every subscriber far
+ * more than the bytes of a small message. Batches leave in the order their messages were made (a
+ * message for another channel starts a new batch), and a script first sends what is batched.
  *
  * Nothing waits for Redis on the delivery path: a publish is handed to the client or dropped. It is
  * dropped (and counted) while Redis is unreachable, and when the bytes handed over but not yet
@@ -35,8 +41,10 @@ export interface LinkOptions {
   readonly channels: readonly string[];
   readonly logger: Logger;
   readonly maxPendingBytes: number;
-  /** Every message received on `channels`. */
+  /** Every PUBLISH received on `channels` (a batch, or one message from a script). */
   readonly onMessage: (message: Buffer) => void;
+  /** Milliseconds a script may take before it counts as failed (Redis stalled). */
+  readonly commandTimeout: number;
   /** Both connections are back after an outage (resubscribed): time to announce again. */
   readonly onRecovered: () => void;
 }
@@ -45,7 +53,7 @@ export interface LinkOptions {
 interface Connection {
   readonly isReady: boolean;
   connect(): Promise<unknown>;
-  sendCommand(args: (string | Buffer)[]): Promise<unknown>;
+  sendCommand(args: (string | Buffer)[], options?: { timeout?: number }): Promise<unknown>;
   subscribe(
     channels: string[],
     listener: (message: Buffer, channel: Buffer) => void,
@@ -58,6 +66,8 @@ interface Connection {
 
 /** Longest pause between reconnection attempts. */
 const MAX_RECONNECT_DELAY_MS = 1000;
+/** A batch this large is sent at once rather than at the end of the turn. */
+const MAX_BATCH_BYTES = 256 * 1024;
 
 /** A node's connections to Redis. */
 export class RedisLink implements LinkMetrics {
@@ -65,6 +75,10 @@ export class RedisLink implements LinkMetrics {
   readonly #commands: Connection;
   readonly #subscriber: Connection;
   #pendingBytes = 0;
+  /** Messages waiting for the end of this turn, in order, one batch per run of one channel. */
+  #batches: { channel: string; messages: Buffer[]; bytes: number }[] = [];
+  #flushScheduled = false;
+  readonly #flushNow = (): void => this.#flush();
   #down = false;
   #closing = false;
   #droppedBefore = 0;
@@ -80,6 +94,9 @@ export class RedisLink implements LinkMetrics {
       createClient({
         url: options.url,
         disableOfflineQueue: true,
+        // No timer per command (node-redis 6 arms one by default): publishes are bounded by
+        // maxPendingBytes instead, and scripts carry their own timeout.
+        commandOptions: { timeout: 0 },
         socket: {
           reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS),
         },
@@ -145,14 +162,32 @@ export class RedisLink implements LinkMetrics {
     }
     this.#pendingBytes += size;
     this.sent++;
-    this.#commands.sendCommand(['PUBLISH', channel, message]).then(
-      () => void (this.#pendingBytes -= size),
-      () => {
-        this.#pendingBytes -= size;
-        this.drop();
-      },
-    );
+    let batch = this.#batches[this.#batches.length - 1];
+    if (batch?.channel !== channel)
+      this.#batches.push((batch = { channel, messages: [], bytes: 0 }));
+    batch.messages.push(message);
+    batch.bytes += size;
+    if (batch.bytes >= MAX_BATCH_BYTES) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(this.#flushNow);
+    }
     return true;
+  }
+
+  /** Sends every batch (one PUBLISH per channel). */
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batches = this.#batches;
+    this.#batches = [];
+    for (const { channel, messages, bytes } of batches) {
+      const count = messages.length;
+      const done = (): void => void (this.#pendingBytes -= bytes);
+      this.#commands.sendCommand(['PUBLISH', channel, encodeBatch(messages)]).then(done, () => {
+        done();
+        for (let i = 0; i < count; i++) this.drop();
+      });
+    }
   }
 
   /** Runs a script (by SHA, loading it if Redis does not have it); rejects if Redis is away. */
@@ -162,11 +197,13 @@ export class RedisLink implements LinkMetrics {
     args: readonly (string | Buffer)[],
   ): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
+    const options = { timeout: this.#options.commandTimeout };
+    this.#flush(); // what was said before the script reaches Redis before it
     try {
-      return await this.#commands.sendCommand(['EVALSHA', script.sha, ...tail]);
+      return await this.#commands.sendCommand(['EVALSHA', script.sha, ...tail], options);
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return this.#commands.sendCommand(['EVAL', script.source, ...tail]);
+      return this.#commands.sendCommand(['EVAL', script.source, ...tail], options);
     }
   }
 

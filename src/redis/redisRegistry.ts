@@ -19,7 +19,7 @@ import { RedisLink, type LinkMetrics } from './link.js';
 import { resolveOptions, type RedisRegistryOptions, type ResolvedOptions } from './options.js';
 import { HEARTBEAT, LEAVE, REGISTER, RELEASE } from './scripts.js';
 import { RemoteRef, RemoteView, type RemoteSender } from './view.js';
-import { decode, encode, stateFields, type NodeState, type WireMessage } from './wire.js';
+import { encode, forEachMessage, stateFields, type NodeState, type WireMessage } from './wire.js';
 
 type AnyRef = ConnectionRef<unknown>;
 
@@ -68,6 +68,7 @@ export class RedisRegistry implements Registry, RemoteSender {
       logger: options.logger,
       maxPendingBytes: options.maxPendingBytes,
       onMessage: (message) => this.#receive(message),
+      commandTimeout: options.lease,
       onRecovered: () => void this.#announce(),
     });
   }
@@ -114,6 +115,7 @@ export class RedisRegistry implements Registry, RemoteSender {
       return false;
     }
     this.#announced.set(ref.id, ref);
+    this.#link.publish(this.#all, encode('N', [this.node, name, ref.id]));
     return true;
   }
 
@@ -210,10 +212,8 @@ export class RedisRegistry implements Registry, RemoteSender {
       return false;
     }
     const { nodes, names, myNames } = this.#keys;
-    const message = encode('N', [this.node, name, ref.id]);
-    const args = [name, ref.id, this.node, this.#all, message];
     try {
-      return (await this.#link.run(REGISTER, [nodes, names, myNames], args)) === 1;
+      return (await this.#link.run(REGISTER, [nodes, names, myNames], [name, ref.id])) === 1;
     } catch {
       this.#link.drop();
       return false;
@@ -297,15 +297,20 @@ export class RedisRegistry implements Registry, RemoteSender {
   }
 
   #receive(bytes: Buffer): void {
-    let message: WireMessage;
+    forEachMessage(bytes, this.#applyNow, this.#malformed);
+  }
+
+  readonly #malformed = (err: unknown): void => this.#link.malformedMessage(err);
+
+  /** Applies one message; one that cannot be applied (bad payload) is dropped and counted. */
+  readonly #applyNow = (message: WireMessage): void => {
+    if (message.node === this.node && message.kind !== 'down') return;
     try {
-      message = decode(bytes);
-      if (message.node === this.node && message.kind !== 'down') return;
       this.#apply(message);
     } catch (err) {
       this.#link.malformedMessage(err);
     }
-  }
+  };
 
   #apply(message: WireMessage): void {
     const view = this.#view;

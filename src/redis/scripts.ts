@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 /**
  * The Lua scripts that make the cluster-wide decisions atomic inside Redis: who owns a name, which
  * nodes are alive (a lease per node, renewed by its heartbeat, judged by Redis's own clock), and the
- * clean-up of a dead node. Each script publishes the membership message that goes with its change
- * in the same step, so no node can hear of a name that was not taken, or miss one that was.
+ * clean-up of a dead node. Releasing names and dropping a node publish their message in the same
+ * step; a name taken is announced by its node once it holds it locally, so that the message takes
+ * its place among the node's other messages (a state snapshot sent meanwhile cannot overtake it).
  *
  * Keys: `<prefix>:names` (hash: name → owning ref id, `<node>.<n>`), `<prefix>:nodes` (sorted set:
  * node → lease end in ms), `<prefix>:node-names:<node>` (set: the names a node owns, so that its
@@ -38,7 +39,7 @@ const DROP = `local function drop(node)
 end`;
 
 /**
- * KEYS: nodes, names, this node's name set. ARGV: name, ref id, node, channel, `name` message.
+ * KEYS: nodes, names, this node's name set. ARGV: name, ref id.
  * Returns 1 if `name` is now (or already was) the ref's; 0 if a live node's connection has it. A
  * name whose owner's lease ran out is free, even before the reaper gets to it.
  */
@@ -51,7 +52,6 @@ if current then
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('SADD', KEYS[3], ARGV[1])
-redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1`);
 
 /**

@@ -56,6 +56,9 @@ export class MalformedMessage extends Error {
   override readonly name = 'MalformedMessage';
 }
 
+/** The kind letter of a batch: `M` then `<length>:<message>` for each message. */
+const BATCH = 0x4d;
+
 const KINDS = {
   H: 'hello',
   S: 'state',
@@ -92,6 +95,49 @@ export function stateFields(node: string, state: NodeState): string[] {
     fields.push(String(ref.names.length), ...ref.names);
   }
   return fields;
+}
+
+/** One PUBLISH payload carrying `messages` in order (a single message goes as it is). */
+export function encodeBatch(messages: readonly Buffer[]): Buffer {
+  if (messages.length === 1) return messages[0] as Buffer;
+  const parts: Buffer[] = [Buffer.of(BATCH)];
+  for (const message of messages) parts.push(Buffer.from(`${message.length}:`), message);
+  return Buffer.concat(parts);
+}
+
+/**
+ * Calls `each` with every message of a PUBLISH payload (a batch or a single message). A message
+ * that does not parse is reported to `malformed` and skipped; a batch whose framing is broken ends
+ * there.
+ */
+export function forEachMessage(
+  bytes: Buffer,
+  each: (message: WireMessage) => void,
+  malformed: (err: unknown) => void,
+): void {
+  if (bytes[0] !== BATCH) {
+    let message: WireMessage;
+    try {
+      message = decode(bytes);
+    } catch (err) {
+      malformed(err);
+      return;
+    }
+    each(message);
+    return;
+  }
+  const reader = new FieldReader(bytes, 1);
+  while (!reader.done) {
+    let message: WireMessage;
+    try {
+      message = decode(reader.bytesField());
+    } catch (err) {
+      malformed(err);
+      if (err instanceof MalformedMessage && reader.broken) return;
+      continue;
+    }
+    each(message);
+  }
 }
 
 /** Decodes a message; throws `MalformedMessage` for anything else. */
@@ -151,16 +197,35 @@ class FieldReader {
     return this.#at >= this.bytes.length;
   }
 
+  /** Set when a length prefix did not parse: nothing after it can be trusted. */
+  broken = false;
+
   field(): string {
+    const [start, end] = this.#span();
+    return this.bytes.toString('utf8', start, end);
+  }
+
+  /** A field as bytes (a message inside a batch). */
+  bytesField(): Buffer {
+    const [start, end] = this.#span();
+    return this.bytes.subarray(start, end);
+  }
+
+  #span(): [number, number] {
     const colon = this.bytes.indexOf(COLON, this.#at);
-    if (colon <= this.#at || colon - this.#at > MAX_DIGITS) throw new MalformedMessage('bad field');
-    const length = Number(this.bytes.toString('latin1', this.#at, colon));
+    const length = Number(this.bytes.toString('latin1', this.#at, Math.max(colon, this.#at)));
     const end = colon + 1 + length;
-    if (!Number.isSafeInteger(length) || end > this.bytes.length) {
-      throw new MalformedMessage('field past the end');
+    if (
+      colon <= this.#at ||
+      colon - this.#at > MAX_DIGITS ||
+      !Number.isSafeInteger(length) ||
+      end > this.bytes.length
+    ) {
+      this.broken = true;
+      throw new MalformedMessage('bad field');
     }
     this.#at = end;
-    return this.bytes.toString('utf8', colon + 1, end);
+    return [colon + 1, end];
   }
 
   list(): string[] {
