@@ -8,7 +8,7 @@ import {
   upgrade,
   type Command,
   type InFrame,
-  type MessageEvent,
+  type HandlerEvent,
   type PipelineHandler,
 } from '../src/index.js';
 
@@ -28,7 +28,7 @@ export const BYE = 'bye';
 export function pipelineEchoHandler(): PipelineHandler<null> {
   return {
     init: () => upgrade(null, { compress: true }),
-    pipeline: (events$: Observable<MessageEvent<never>>): Observable<Command> =>
+    pipeline: (events$: Observable<HandlerEvent<never>>): Observable<Command> =>
       events$.pipe(
         filter((event) => event.type === 'frame'),
         map((event): InFrame => event.frame),

@@ -1,4 +1,129 @@
-/** rodeo: Cowboy-style WebSocket handlers as RxJS pipelines. */
-export * from './handler/index.js';
-export * from './operators/index.js';
-export * from './server/index.js';
+/**
+ * rodeo: Cowboy-style WebSocket handlers as RxJS pipelines. The public surface, listed export by
+ * export: the handler contract, the engine and its operators, the Node server.
+ */
+
+// The handler contract: frames, commands, results, reasons, errors.
+export type {
+  ActiveCommand,
+  Command,
+  DeflateCommand,
+  RuntimeOptions,
+  SetOptionsCommand,
+  ShutdownReasonCommand,
+} from './handler/commands.js';
+export { active, deflate, setOptions, shutdownReason } from './handler/commands.js';
+export type { ConnectionContext, ConnectionRef, WebSocketVersion } from './handler/context.js';
+export { ErrorCodes, RodeoError } from './handler/errors.js';
+export type { ErrorCode } from './handler/errors.js';
+export type {
+  ConnectionEvent,
+  ConnectionOutput,
+  EndEvent,
+  FrameEvent,
+  HibernateSignal,
+  InfoEvent,
+  HandlerEvent,
+  TerminalNotification,
+} from './handler/events.js';
+export type {
+  BinaryFrame,
+  CloseFrame,
+  InFrame,
+  OutFrame,
+  PingFrame,
+  PongFrame,
+  TextFrame,
+} from './handler/frames.js';
+export { binary, close, isControlFrame, ping, pong, text } from './handler/frames.js';
+export type {
+  AnyHandler,
+  DeflateOptions,
+  Handler,
+  InitResult,
+  MailboxOverflow,
+  PipelineHandler,
+  RespondResult,
+  Result,
+  UpgradeOptions,
+  UpgradeResult,
+} from './handler/handler.js';
+export { isPipelineHandler, respond, upgrade } from './handler/handler.js';
+export type {
+  BackpressureReason,
+  CallbackName,
+  CrashReason,
+  ErrorReason,
+  NormalReason,
+  ProtocolError,
+  RemoteReason,
+  ShutdownReason,
+  StopReason,
+  TerminateReason,
+  TimeoutReason,
+} from './handler/reasons.js';
+export { CloseCodes, closeCodeFor, isValidCloseCode, reasons } from './handler/reasons.js';
+export type { HeaderFields, UpgradeRequest } from './handler/request.js';
+export { request } from './handler/request.js';
+export type {
+  CallResult,
+  CommandsResult,
+  Hibernate,
+  OkResult,
+  ReplyResult,
+  StopResult,
+} from './handler/results.js';
+export { commands, hibernate, ok, reply, stop } from './handler/results.js';
+export {
+  MAX_CONTROL_PAYLOAD,
+  utf8Length,
+  validateCommand,
+  validateResult,
+} from './handler/validate.js';
+
+// The engine and the operators built on its rules.
+export { connection } from './operators/connection.js';
+export type { ConnectionSetup } from './operators/connection.js';
+export type { ConnectionPhase, ErrorReporter } from './operators/engine.js';
+export {
+  DEFAULT_IDLE_TIMEOUT,
+  DEFAULT_KEEPALIVE,
+  DEFAULT_MAILBOX_LIMIT,
+  DEFAULT_MAILBOX_OVERFLOW,
+  DEFAULT_MAX_FRAME_SIZE,
+  DEFAULT_READ_HIGH_WATER,
+} from './operators/plan.js';
+export { dispatch } from './operators/dispatch.js';
+export { endOnce } from './operators/endOnce.js';
+export type { EndOnceOptions } from './operators/endOnce.js';
+export { idleTimeout, MAX_TIMER_DELAY } from './operators/idleTimeout.js';
+export { mailboxScan } from './operators/mailboxScan.js';
+export type { Accumulated } from './operators/mailboxScan.js';
+export { resultCommands } from './operators/resultCommands.js';
+export { stopAtClose } from './operators/stopAtClose.js';
+export { decodeJson } from './operators/decodeJson.js';
+export type { JsonDecoded, JsonDecodeError, JsonValue } from './operators/decodeJson.js';
+export { echo } from './operators/echo.js';
+export { encodeJson } from './operators/encodeJson.js';
+export { framesOf } from './operators/framesOf.js';
+export { infos } from './operators/infos.js';
+
+// The Node server: serve, attach, the registry, metrics, init helpers.
+export { attach } from './server/attach.js';
+export type { RodeoAttachment } from './server/attach.js';
+export type { Logger, LogFn } from './server/logger.js';
+export {
+  DEFAULT_HANDSHAKE_TIMEOUT,
+  DEFAULT_INIT_TIMEOUT,
+  DEFAULT_MAX_QUEUE_BYTES,
+  DEFAULT_SHUTDOWN_TIMEOUT,
+  fragmentLimit,
+} from './server/limits.js';
+export type { Metrics, MetricsSnapshot, TerminatedCounts } from './server/metrics.js';
+export { allowOrigins, chooseProtocol } from './server/negotiate.js';
+export type { ServeOptions, ServerOptions } from './server/options.js';
+export { LocalRegistry } from './server/registry.js';
+export type { LocalRegistryOptions, RefEndListener, Registry } from './server/registry.js';
+export type { Routes } from './server/routes.js';
+export { serve } from './server/serve.js';
+export type { RodeoServer } from './server/serve.js';

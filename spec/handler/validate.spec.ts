@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  active,
-  binary,
-  close,
-  ok,
-  ping,
-  pong,
-  reply,
-  commands,
-  stop,
-  text,
-  utf8Length,
-  validateCommand,
-  validateResult,
-} from 'rodeo';
+import { active, binary, close, ok, ping, pong, reply, commands, stop, text } from 'rodeo';
+import { utf8Length, validateCommand, validateResult } from '../../src/handler/validate.js';
 
 const codeOf = (f: () => unknown): string | undefined => {
   try {

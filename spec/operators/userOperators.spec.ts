@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
 import {
-  type MessageEvent,
+  type HandlerEvent,
   binary,
   decodeJson,
   echo,
@@ -13,10 +13,10 @@ import {
 } from 'rodeo';
 import { info, marbles } from 'rodeo/testing';
 
-const t: MessageEvent<string> = { type: 'frame', frame: text('t') };
-const b: MessageEvent<string> = { type: 'frame', frame: binary(Uint8Array.of(7)) };
-const p: MessageEvent<string> = { type: 'frame', frame: ping() };
-const i: MessageEvent<string> = info('x');
+const t: HandlerEvent<string> = { type: 'frame', frame: text('t') };
+const b: HandlerEvent<string> = { type: 'frame', frame: binary(Uint8Array.of(7)) };
+const p: HandlerEvent<string> = { type: 'frame', frame: ping() };
+const i: HandlerEvent<string> = info('x');
 
 describe('framesOf', () => {
   it('keeps the frames of the given types, unwrapped', () => {
@@ -31,7 +31,7 @@ describe('framesOf', () => {
   });
   it('passes errors', () => {
     marbles(({ cold, expectObservable }) => {
-      expectObservable(cold<MessageEvent<string>>('-#').pipe(framesOf('ping'))).toBe('-#');
+      expectObservable(cold<HandlerEvent<string>>('-#').pipe(framesOf('ping'))).toBe('-#');
     });
   });
 });
@@ -42,7 +42,7 @@ describe('infos', () => {
       expectObservable(cold('-t-i-b-i|', { t, i, b }).pipe(infos<string>())).toBe('---x---x|', {
         x: 'x',
       });
-      expectObservable(cold<MessageEvent<string>>('-#').pipe(infos())).toBe('-#');
+      expectObservable(cold<HandlerEvent<string>>('-#').pipe(infos())).toBe('-#');
     });
   });
 });

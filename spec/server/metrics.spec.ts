@@ -7,17 +7,25 @@ describe('metrics', () => {
     const metrics = createMetrics();
     metrics.opened();
     metrics.frameIn();
-    metrics.frameOut();
+    metrics.framesSent(2);
     metrics.queued(10);
     metrics.queued(5);
+    metrics.mailbox(1, 1);
+    metrics.mailbox(1, 2);
+    metrics.mailbox(-2, 0);
+    metrics.mailbox(1, 1);
+    metrics.infoDropped();
     metrics.ended(reasons.timeout, true);
     metrics.ended(reasons.normal, false);
     const snapshot = metrics.snapshot();
     expect(snapshot).toEqual({
       open: 0,
       framesIn: 1,
-      framesOut: 1,
+      framesOut: 2,
       peakQueueBytes: 10,
+      mailboxQueued: 1,
+      mailboxPeak: 2,
+      infosDropped: 1,
       terminated: {
         normal: 1,
         remote: 0,

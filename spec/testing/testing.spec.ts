@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { firstValueFrom, of, toArray } from 'rxjs';
-import { binary, ok, reasons, respond, text, upgrade, type Handler } from 'rodeo';
+import { binary, ok, reasons, request, respond, text, upgrade, type Handler } from 'rodeo';
 import {
   backpressure,
   createTestScheduler,
@@ -117,7 +117,22 @@ describe('runConnection', () => {
         return ok(n);
       },
     };
-    await firstValueFrom(runConnection(handler, of(text('a'))).pipe(toArray()));
+    const req = request({ headers: { 'sec-websocket-protocol': 'o, p' } });
+    await firstValueFrom(runConnection(handler, of(text('a')), { req }).pipe(toArray()));
     expect(seen).toEqual({ protocol: 'p', compress: true, headers: {} });
+  });
+
+  it('refuses an upgrade the server would refuse: terminal crash from init', async () => {
+    const terminated: unknown[] = [];
+    const handler: Handler<number> = {
+      ...base,
+      init: () => upgrade(0, { protocol: 'not-offered' }),
+      terminate: (reason) => void terminated.push(reason),
+    };
+    const outputs = await firstValueFrom(runConnection(handler, of(text('a'))).pipe(toArray()));
+    expect(outputs).toEqual([terminal(reasons.crash('init', expect.anything()))]);
+    expect(terminated).toEqual([
+      reasons.crash('init', expect.objectContaining({ code: 'RODEO_ERR_INVALID_UPGRADE' })),
+    ]);
   });
 });

@@ -21,6 +21,8 @@ export interface DeflateCommand {
 export interface RuntimeOptions {
   /** Milliseconds without received data before the connection ends with `timeout`. */
   readonly idleTimeout?: number;
+  /** Milliseconds without received data before the server pings the peer (`Infinity`: never). */
+  readonly keepalive?: number;
   /** Largest accepted message in bytes (after inflation). */
   readonly maxFrameSize?: number;
 }
@@ -54,7 +56,7 @@ export function deflate(on: boolean): DeflateCommand {
   return { type: 'deflate', deflate: on };
 }
 
-/** Change `idleTimeout` and/or `maxFrameSize` from now on. */
+/** Change `idleTimeout`, `keepalive` and/or `maxFrameSize` from now on. */
 export function setOptions(options: RuntimeOptions): SetOptionsCommand {
   return { type: 'setOptions', options };
 }

@@ -1,4 +1,4 @@
-import type { Request } from './request.js';
+import type { UpgradeRequest } from './request.js';
 
 /**
  * What a running connection knows about itself, handed read-only to every callback.
@@ -37,5 +37,5 @@ export interface ConnectionContext<I> {
   /** The subprotocol chosen in `init`, or `null`. */
   readonly protocol: string | null;
   /** The upgrade request (after `reqFilter`). */
-  readonly req: Request;
+  readonly req: UpgradeRequest;
 }

@@ -13,6 +13,11 @@ export const ErrorCodes = {
   RODEO_ERR_INVALID_CLOSE_CODE: 1011,
   /** An asynchronous result (Observable) completed without a result. */
   RODEO_ERR_EMPTY_RESULT: 1011,
+  /**
+   * `init` did not settle within the server's `initTimeout`: the peer gets HTTP 503, `terminate`
+   * gets `crash` from `init` with this error, and a later answer of `init` is ignored.
+   */
+  RODEO_ERR_INIT_TIMEOUT: null,
   /** `decodeJson` met a text frame that is not valid JSON (or failed its guard). */
   RODEO_ERR_JSON_DECODE: null,
   /** A server option or route is invalid (thrown by `serve`/`attach`, never on a connection). */

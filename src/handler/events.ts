@@ -29,7 +29,7 @@ export interface EndEvent {
 }
 
 /** What a handler is called for. */
-export type MessageEvent<I> = FrameEvent | InfoEvent<I>;
+export type HandlerEvent<I> = FrameEvent | InfoEvent<I>;
 
 /** Everything the engine consumes. */
 export type ConnectionEvent<I> = FrameEvent | InfoEvent<I> | EndEvent;

@@ -1,10 +1,10 @@
 import type { Observable } from 'rxjs';
 import type { Command } from './commands.js';
 import type { ConnectionContext } from './context.js';
-import type { ConnectionEvent, MessageEvent } from './events.js';
+import type { ConnectionEvent, HandlerEvent } from './events.js';
 import type { InFrame } from './frames.js';
 import type { TerminateReason } from './reasons.js';
-import type { Headers, Request } from './request.js';
+import type { HeaderFields, UpgradeRequest } from './request.js';
 import type { CallResult } from './results.js';
 
 /** permessage-deflate parameters (RFC 7692) a handler may set when it enables compression. */
@@ -21,10 +21,36 @@ export interface DeflateOptions {
   readonly threshold?: number;
 }
 
+/** What a full info mailbox does with one more info (see `UpgradeOptions.mailboxOverflow`). */
+export type MailboxOverflow = 'drop' | 'close';
+
 /** Per-connection options chosen by `init`. */
 export interface UpgradeOptions {
   /** Milliseconds without received data before `timeout` (default 60 000; `Infinity` disables). */
   readonly idleTimeout?: number;
+  /**
+   * Milliseconds without received data after which the server pings the peer, again every
+   * `keepalive` ms while nothing arrives (default `Infinity`: never). A live peer's automatic pong
+   * is received data, so it outlasts `idleTimeout`; a peer that does not answer ends with `timeout`.
+   * Browsers answer pings but never send them: a listen-only page needs this.
+   */
+  readonly keepalive?: number;
+  /**
+   * Bytes of received frames that may wait for a busy handler (an asynchronous result in flight)
+   * before rodeo stops reading the socket, so TCP pushes back on the peer (default 1 MiB). Each
+   * frame counts its payload plus 256 bytes, about what a waiting frame costs besides it. Reading
+   * resumes once the waiting frames are below half of it. Frames are never dropped.
+   */
+  readonly readHighWater?: number;
+  /** Most info messages that may wait for a busy handler (default 10 000). */
+  readonly mailboxLimit?: number;
+  /**
+   * What happens to an info sent while `mailboxLimit` infos wait: `'drop'` (default) refuses it —
+   * `ref.send` returns `false` and the server counts it in `metrics.infosDropped`; `'close'` ends
+   * the connection with `backpressure` (queue `mailbox`, close code 1013), like Erlang's
+   * `max_heap_size` kill.
+   */
+  readonly mailboxOverflow?: MailboxOverflow;
   /** Offer permessage-deflate to a peer that asks for it (default `false`). */
   readonly compress?: boolean | DeflateOptions;
   /** Largest accepted message in bytes, checked after inflation too (default 1 MiB). */
@@ -38,9 +64,9 @@ export interface UpgradeOptions {
   /** The subprotocol to accept, one of those the peer offered. */
   readonly protocol?: string;
   /** Extra headers for the 101 response. */
-  readonly headers?: Headers;
+  readonly headers?: HeaderFields;
   /** What of the request `terminate` (and `ctx.req`) keeps; default: all of it. */
-  readonly reqFilter?: (req: Request) => Request;
+  readonly reqFilter?: (req: UpgradeRequest) => UpgradeRequest;
 }
 
 /** `init` accepts the upgrade. */
@@ -54,7 +80,7 @@ export interface UpgradeResult<S> {
 export interface RespondResult {
   readonly type: 'respond';
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: HeaderFields;
   readonly body: string | Uint8Array;
 }
 
@@ -67,7 +93,7 @@ export type Result<S> = CallResult<S> | PromiseLike<CallResult<S>> | Observable<
 /** Cowboy's `cowboy_websocket` behaviour, generic in the state `S` and the info message type `I`. */
 export interface Handler<S, I = never> {
   /** Decide whether to upgrade, before the 101 response. */
-  init(req: Request): InitResult<S> | PromiseLike<InitResult<S>>;
+  init(req: UpgradeRequest): InitResult<S> | PromiseLike<InitResult<S>>;
   /** Called once right after the upgrade, before any frame is delivered. */
   websocketInit?(state: S, ctx: ConnectionContext<I>): Result<S>;
   /** Every text, binary, ping and pong frame. */
@@ -75,7 +101,7 @@ export interface Handler<S, I = never> {
   /** Every message sent to `ctx.ref`. */
   websocketInfo(info: I, state: S, ctx: ConnectionContext<I>): Result<S>;
   /** Exactly once, on every path; errors it throws are reported and ignored. */
-  terminate?(reason: TerminateReason, req: Request, state: S): void;
+  terminate?(reason: TerminateReason, req: UpgradeRequest, state: S): void;
 }
 
 /**
@@ -84,13 +110,13 @@ export interface Handler<S, I = never> {
  * crashes it, and idle timeout and peer close end it the same way.
  */
 export interface PipelineHandler<S, I = never> {
-  init(req: Request): InitResult<S> | PromiseLike<InitResult<S>>;
+  init(req: UpgradeRequest): InitResult<S> | PromiseLike<InitResult<S>>;
   pipeline(
-    events$: Observable<MessageEvent<I>>,
+    events$: Observable<HandlerEvent<I>>,
     state: S,
     ctx: ConnectionContext<I>,
   ): Observable<Command>;
-  terminate?(reason: TerminateReason, req: Request, state: S): void;
+  terminate?(reason: TerminateReason, req: UpgradeRequest, state: S): void;
 }
 
 /** Either form of handler. */
@@ -104,7 +130,7 @@ export function upgrade<S>(state: S, options: UpgradeOptions = {}): UpgradeResul
 /** Answer with plain HTTP instead of upgrading. */
 export function respond(
   status: number,
-  headers: Headers = {},
+  headers: HeaderFields = {},
   body: string | Uint8Array = '',
 ): RespondResult {
   return { type: 'respond', status, headers, body };
@@ -118,4 +144,4 @@ export function isPipelineHandler<S, I>(
 }
 
 /** Re-exported for handler authors who want the engine's event types in their signatures. */
-export type { ConnectionEvent, MessageEvent };
+export type { ConnectionEvent, HandlerEvent };

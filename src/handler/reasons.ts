@@ -51,9 +51,14 @@ export interface ShutdownReason {
   readonly type: 'shutdown';
 }
 
-/** The peer stopped reading and the outbound queue passed its bound (rodeo addition). */
+/**
+ * A queue of the connection passed its bound (rodeo addition): `outbound`, the peer stopped reading
+ * and the frames waiting to be written passed `maxQueueBytes`; `mailbox`, more info messages were
+ * sent to a busy handler than its mailbox holds, with `mailboxOverflow: 'close'`.
+ */
 export interface BackpressureReason {
   readonly type: 'backpressure';
+  readonly queue: 'outbound' | 'mailbox';
 }
 
 /** Every way a connection can end. */
@@ -86,7 +91,10 @@ export const reasons = {
     return { type: 'error', error: 'other', cause };
   },
   shutdown: { type: 'shutdown' } as ShutdownReason,
-  backpressure: { type: 'backpressure' } as BackpressureReason,
+  /** The outbound queue passed `maxQueueBytes`. */
+  backpressure: { type: 'backpressure', queue: 'outbound' } as BackpressureReason,
+  /** The info mailbox passed `mailboxLimit` (`mailboxOverflow: 'close'`). */
+  mailboxFull: { type: 'backpressure', queue: 'mailbox' } as BackpressureReason,
 } as const;
 
 /** Close codes rodeo sends, by name (RFC 6455 §7.4.1). */
@@ -99,6 +107,7 @@ export const CloseCodes = {
   policyViolation: 1008,
   messageTooBig: 1009,
   internalError: 1011,
+  tryAgainLater: 1013,
 } as const;
 
 /**
@@ -124,7 +133,7 @@ export function closeCodeFor(reason: TerminateReason): number | null {
     case 'shutdown':
       return CloseCodes.goingAway;
     case 'backpressure':
-      return CloseCodes.policyViolation;
+      return reason.queue === 'outbound' ? CloseCodes.policyViolation : CloseCodes.tryAgainLater;
     default:
       return unreachable(reason);
   }

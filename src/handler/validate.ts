@@ -46,8 +46,13 @@ export function validateCommand(value: unknown): Command {
     case 'close':
       return validateClose(command as { code?: unknown; reason?: unknown });
     case 'active':
+      if (typeof (command as { active: unknown }).active === 'boolean') return command;
+      break;
     case 'deflate':
+      if (typeof (command as { deflate: unknown }).deflate === 'boolean') return command;
+      break;
     case 'setOptions':
+      return validateOptions(command as { options: unknown });
     case 'shutdownReason':
       return command;
   }
@@ -67,6 +72,28 @@ export function utf8Length(text: string): number {
     } else bytes += 3;
   }
   return bytes;
+}
+
+/** `setOptions` values are checked like `init`'s: a bad one crashes the connection. */
+function validateOptions(command: { options: unknown }): Command {
+  const options = command.options as Record<string, unknown> | null;
+  if (typeof options !== 'object' || options === null) {
+    throw new RodeoError('RODEO_ERR_INVALID_RESULT', 'setOptions needs an options object');
+  }
+  for (const name of ['idleTimeout', 'keepalive'] as const) {
+    const ms = options[name];
+    if (ms !== undefined && !(typeof ms === 'number' && ms >= 0)) {
+      throw new RodeoError('RODEO_ERR_INVALID_RESULT', `${name} must be ≥ 0 milliseconds`);
+    }
+  }
+  const size = options['maxFrameSize'];
+  if (
+    size !== undefined &&
+    !(typeof size === 'number' && ((Number.isInteger(size) && size > 0) || size === Infinity))
+  ) {
+    throw new RodeoError('RODEO_ERR_INVALID_RESULT', 'maxFrameSize must be a positive integer');
+  }
+  return command as Command;
 }
 
 function validateControl(frame: { type: string; data: unknown }): Command {

@@ -1,8 +1,5 @@
 import { Observable, Subject, type OperatorFunction } from 'rxjs';
-import type { ConnectionEvent, ConnectionOutput, MessageEvent } from '../handler/events.js';
-
-/** What runs a connection's messages: a callback handler's mailbox scan, or a user's pipeline. */
-export type Behaviour<I> = (messages$: Observable<MessageEvent<I>>) => Observable<ConnectionOutput>;
+import type { ConnectionEvent, ConnectionOutput, HandlerEvent } from '../handler/events.js';
 
 /**
  * Routes a connection's events: frames and info go to `behaviour` (which may subscribe to them more
@@ -21,11 +18,11 @@ export type Behaviour<I> = (messages$: Observable<MessageEvent<I>>) => Observabl
  * @return A function from connection events to outputs.
  */
 export function dispatch<I>(
-  behaviour: Behaviour<I>,
+  behaviour: (messages$: Observable<HandlerEvent<I>>) => Observable<ConnectionOutput>,
 ): OperatorFunction<ConnectionEvent<I>, ConnectionOutput> {
   return (source) =>
     new Observable<ConnectionOutput>((subscriber) => {
-      const messages = new Subject<MessageEvent<I>>();
+      const messages = new Subject<HandlerEvent<I>>();
       let ended = false;
       const route = (event: ConnectionEvent<I>): void => {
         if (ended) return;

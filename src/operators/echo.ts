@@ -1,5 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
-import type { MessageEvent } from '../handler/events.js';
+import type { HandlerEvent } from '../handler/events.js';
 import type { BinaryFrame, TextFrame } from '../handler/frames.js';
 import { framesOf } from './framesOf.js';
 
@@ -14,6 +14,6 @@ import { framesOf } from './framesOf.js';
  *
  * @return A pipeline from connection messages to echoed frames.
  */
-export function echo<I>(): OperatorFunction<MessageEvent<I>, TextFrame | BinaryFrame> {
+export function echo<I>(): OperatorFunction<HandlerEvent<I>, TextFrame | BinaryFrame> {
   return framesOf<I, 'text' | 'binary'>('text', 'binary');
 }

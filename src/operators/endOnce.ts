@@ -1,7 +1,8 @@
 import { Observable, type MonoTypeOperatorFunction } from 'rxjs';
-import type { ConnectionOutput, TerminalNotification } from '../handler/events.js';
+import type { ConnectionOutput } from '../handler/events.js';
 import { close } from '../handler/frames.js';
 import { closeCodeFor, reasons, type TerminateReason } from '../handler/reasons.js';
+import { ownsClose, terminalOf } from './endRules.js';
 
 /** What `endOnce` is told. */
 export interface EndOnceOptions {
@@ -12,7 +13,8 @@ export interface EndOnceOptions {
 }
 
 /**
- * Guarantees the connection's contract: the output ends with exactly one terminal notification and
+ * Guarantees the connection's contract, with the engine's own rules for the close frame it owes
+ * (`ownsClose`) and the terminal (`terminalOf`): the output ends with exactly one terminal notification and
  * completes, and never errors.
  *
  * 1. The first terminal notification ends the stream; the source is unsubscribed.
@@ -46,11 +48,7 @@ export function endOnce(options: EndOnceOptions): MonoTypeOperatorFunction<Conne
         const code = ownsClose(reason) ? closeCodeFor(reason) : null;
         if (code !== null) subscriber.next(close(code));
         options.onEnd(reason);
-        const terminal: TerminalNotification =
-          shutdownReason === undefined
-            ? { type: 'terminal', reason }
-            : { type: 'terminal', reason, shutdownReason: shutdownReason.value };
-        subscriber.next(terminal);
+        subscriber.next(terminalOf(reason, shutdownReason));
         subscriber.complete();
       };
 
@@ -75,20 +73,4 @@ export function endOnce(options: EndOnceOptions): MonoTypeOperatorFunction<Conne
         }
       };
     });
-}
-
-/**
- * Whether the engine sends the close frame for `reason` (the server decided the end) rather than
- * the transport (the peer closed, or the connection broke).
- */
-export function ownsClose(reason: TerminateReason): boolean {
-  switch (reason.type) {
-    case 'timeout':
-    case 'crash':
-    case 'shutdown':
-    case 'backpressure':
-      return true;
-    default:
-      return false;
-  }
 }

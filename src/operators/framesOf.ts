@@ -1,5 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { MessageEvent } from '../handler/events.js';
+import type { HandlerEvent } from '../handler/events.js';
 import type { InFrame } from '../handler/frames.js';
 
 /**
@@ -17,7 +17,7 @@ import type { InFrame } from '../handler/frames.js';
  */
 export function framesOf<I, T extends InFrame['type']>(
   ...types: readonly T[]
-): OperatorFunction<MessageEvent<I>, Extract<InFrame, { type: T }>> {
+): OperatorFunction<HandlerEvent<I>, Extract<InFrame, { type: T }>> {
   return (source) =>
     new Observable<Extract<InFrame, { type: T }>>((subscriber) =>
       source.subscribe({

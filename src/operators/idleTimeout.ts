@@ -4,27 +4,17 @@ import {
   Observable,
   of,
   type MonoTypeOperatorFunction,
-  type SchedulerAction,
   type SchedulerLike,
-  type Subscription,
 } from 'rxjs';
 import type { ConnectionEvent } from '../handler/events.js';
 import { reasons } from '../handler/reasons.js';
+import { IdleClock, type IdleClockOwner } from './idleClock.js';
 
-/** The longest delay a Node timer keeps (about 24.8 days); longer ones fire after 1 ms. */
-export const MAX_TIMER_DELAY = 2 ** 31 - 1;
-
-/**
- * A wait of `ms` as a timer delay: never negative, and capped so that a longer idle timeout is
- * reached by re-arming (the check re-arms with what is left) instead of a timer firing at once.
- */
-export function timerDelay(ms: number): number {
-  return Math.min(Math.max(0, ms), MAX_TIMER_DELAY);
-}
+export { MAX_TIMER_DELAY, timerDelay } from './idleClock.js';
 
 /**
  * Ends a connection's event stream with a `timeout` end event when no frame was received for the
- * current idle timeout.
+ * current idle timeout — the engine's own rule (`IdleClock`), as an operator.
  *
  * Only received frames (pings and pongs too) count as activity; info messages do not. Each value of
  * `duration` replaces the timeout and restarts the wait from that moment (`Infinity` disables it).
@@ -47,32 +37,21 @@ export function idleTimeout<I>(
   const durations = isObservable(duration) ? duration : of(duration);
   return (source) =>
     new Observable<ConnectionEvent<I>>((subscriber) => {
-      let timeout = Infinity;
-      let lastActivity = scheduler.now();
-      let timer: Subscription | undefined;
-
-      function check(this: SchedulerAction<undefined>): void {
-        const remaining = lastActivity + timeout - scheduler.now();
-        if (remaining > 0) {
-          this.schedule(undefined, timerDelay(remaining));
-          return;
-        }
-        subscriber.next({ type: 'end', reason: reasons.timeout });
-        subscriber.complete();
-      }
-
-      const durationSubscription = durations.subscribe({
-        next: (ms) => {
-          timeout = ms;
-          lastActivity = scheduler.now();
-          timer?.unsubscribe();
-          timer = Number.isFinite(ms) ? scheduler.schedule(check, timerDelay(ms)) : undefined;
+      const owner: IdleClockOwner = {
+        idleTimedOut: () => {
+          subscriber.next({ type: 'end', reason: reasons.timeout });
+          subscriber.complete();
         },
+        keepaliveDue: () => undefined,
+      };
+      const clock = new IdleClock(scheduler, owner);
+      const durationSubscription = durations.subscribe({
+        next: (ms) => clock.set(ms, Infinity),
         error: (err: unknown) => subscriber.error(err),
       });
       const sourceSubscription = source.subscribe({
         next: (event) => {
-          if (event.type === 'frame') lastActivity = scheduler.now();
+          if (event.type === 'frame') clock.touch();
           subscriber.next(event);
         },
         error: (err: unknown) => subscriber.error(err),
@@ -81,7 +60,7 @@ export function idleTimeout<I>(
       return () => {
         sourceSubscription.unsubscribe();
         durationSubscription.unsubscribe();
-        timer?.unsubscribe();
+        clock.stop();
       };
     });
 }

@@ -1,5 +1,5 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { MessageEvent } from '../handler/events.js';
+import type { HandlerEvent } from '../handler/events.js';
 
 /**
  * Keeps the info messages sent to the connection's mailbox, unwrapped; frames are dropped.
@@ -11,7 +11,7 @@ import type { MessageEvent } from '../handler/events.js';
  *
  * @return A function from connection messages to the info values, typed `I`.
  */
-export function infos<I>(): OperatorFunction<MessageEvent<I>, I> {
+export function infos<I>(): OperatorFunction<HandlerEvent<I>, I> {
   return (source) =>
     new Observable<I>((subscriber) =>
       source.subscribe({

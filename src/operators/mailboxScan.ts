@@ -1,26 +1,32 @@
 import {
+  asyncScheduler,
   from,
-  isObservable,
   Observable,
   type ObservableInput,
   type OperatorFunction,
+  type SchedulerLike,
   type Subscription,
 } from 'rxjs';
+import { isAsyncResult } from './callResults.js';
+import { Mailbox } from './mailbox.js';
 
 /** What a `mailboxScan` accumulator may return: a value now, or a Promise or Observable of values. */
 export type Accumulated<A> = A | PromiseLike<A> | Observable<A>;
 
 /**
  * Like `scan`, but the accumulator may answer later, and values are handled strictly one at a time,
- * in arrival order, like messages in an Erlang mailbox.
+ * in arrival order, like messages in an Erlang mailbox — the engine's own mailbox (`Mailbox`), as
+ * an operator.
  *
  * 1. A plain value returned by the accumulator is emitted at once: the synchronous path allocates no
  *    Promise and schedules nothing.
  * 2. A Promise or Observable is waited for; each value it yields becomes the new accumulator and is
- *    emitted. Values arriving meanwhile are queued and handled after it completes.
+ *    emitted. Values arriving meanwhile are queued (O(1) each) and handled after it completes.
  * 3. Values arriving while a value is being emitted (re-entrantly) are queued too, so everything one
  *    value produced is emitted before anything the next produced.
- * 4. Errors (thrown, rejected, or from the Observable) error the result. Unsubscribing drops the
+ * 4. Values are handled in slices of at most 256: past a slice, the next values wait for an
+ *    action on `scheduler`, so a long burst or backlog never holds the event loop.
+ * 5. Errors (thrown, rejected, or from the Observable) error the result. Unsubscribing drops the
  *    queue and unsubscribes the pending Observable.
  *
  * ```
@@ -31,86 +37,76 @@ export type Accumulated<A> = A | PromiseLike<A> | Observable<A>;
  *
  * @param accumulator Called with the current accumulation, the value and its index.
  * @param seed The initial accumulation.
+ * @param scheduler Where a long backlog yields (default `asyncScheduler`).
  * @return A function emitting every accumulation in order.
  */
 export function mailboxScan<V, A>(
   accumulator: (acc: A, value: V, index: number) => Accumulated<A>,
   seed: A,
+  scheduler: SchedulerLike = asyncScheduler,
 ): OperatorFunction<V, A> {
   return (source) =>
     new Observable<A>((subscriber) => {
       let acc = seed;
       let index = 0;
-      let busy = false;
       let sourceDone = false;
       let pending: Subscription | undefined;
-      const queue: V[] = [];
 
-      const drain = (): void => {
-        while (!busy && queue.length > 0 && !subscriber.closed) handle(queue.shift() as V);
-        if (!busy && sourceDone && queue.length === 0) subscriber.complete();
+      const completeIfDone = (): void => {
+        if (sourceDone && mailbox.idle) subscriber.complete();
       };
-
-      const handle = (value: V): void => {
-        busy = true;
-        let out: Accumulated<A>;
-        try {
-          out = accumulator(acc, value, index++);
-        } catch (err) {
-          subscriber.error(err);
-          return;
-        }
-        if (!isAsync(out)) {
-          acc = out;
-          subscriber.next(out);
-          busy = false;
-          return;
-        }
-        let settled = false;
-        const subscription = from(out as ObservableInput<A>).subscribe({
-          next: (next) => {
-            acc = next;
-            subscriber.next(next);
+      const mailbox: Mailbox<V> = new Mailbox<V>(
+        {
+          run: (value) => {
+            let out: Accumulated<A>;
+            try {
+              out = accumulator(acc, value, index++);
+            } catch (err) {
+              subscriber.error(err);
+              return true;
+            }
+            if (!isAsyncResult(out)) {
+              acc = out;
+              subscriber.next(out);
+              return true;
+            }
+            let settled = false;
+            let waiting = false;
+            const subscription = from(out as ObservableInput<A>).subscribe({
+              next: (next) => {
+                acc = next;
+                subscriber.next(next);
+              },
+              error: (err: unknown) => subscriber.error(err),
+              complete: () => {
+                settled = true;
+                pending = undefined;
+                if (waiting) mailbox.settled();
+              },
+            });
+            if (settled) return true;
+            waiting = true;
+            pending = subscription;
+            return false;
           },
-          error: (err: unknown) => subscriber.error(err),
-          complete: () => {
-            settled = true;
-            pending = undefined;
-            busy = false;
-            drain();
-          },
-        });
-        if (!settled) pending = subscription;
-      };
+          dequeued: () => undefined,
+          emptied: completeIfDone,
+        },
+        scheduler,
+      );
 
       const sourceSubscription = source.subscribe({
-        next: (value) => {
-          if (busy || queue.length > 0) {
-            queue.push(value);
-            return;
-          }
-          handle(value);
-          drain();
-        },
+        next: (value) => mailbox.put(value),
         error: (err: unknown) => subscriber.error(err),
         complete: () => {
           sourceDone = true;
-          drain();
+          completeIfDone();
         },
       });
       return () => {
         sourceSubscription.unsubscribe();
         pending?.unsubscribe();
-        queue.length = 0;
+        mailbox.close();
       };
     });
-}
-
-function isAsync<A>(value: Accumulated<A>): value is PromiseLike<A> | Observable<A> {
-  return (
-    isObservable(value) ||
-    (typeof value === 'object' &&
-      value !== null &&
-      typeof (value as { then?: unknown }).then === 'function')
-  );
 }

@@ -1,16 +1,13 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { Command } from '../handler/commands.js';
 import type { HibernateSignal } from '../handler/events.js';
-import { close } from '../handler/frames.js';
 import type { CallResult } from '../handler/results.js';
-
-/** The signal emitted after a result that asked to hibernate. */
-export const HIBERNATE: HibernateSignal = Object.freeze({ type: 'hibernate' });
-
-const STOP_FRAME = close(1000);
+import { commandsOf, hibernates } from './callResults.js';
+import { HIBERNATE } from './outputPort.js';
 
 /**
- * Flattens call results into the commands they carry, in order: `reply` frames, `commands` lists,
+ * Flattens call results into the commands they carry, in order (the engine's own reading of a
+ * result, `commandsOf`): `reply` frames, `commands` lists,
  * and `stop` as a 1000 close frame. A result that asked to hibernate is followed by a `hibernate`
  * signal. Results are expected to be valid (the engine checks them where they are returned).
  *
@@ -34,20 +31,8 @@ export function resultCommands<S>(): OperatorFunction<CallResult<S>, Command | H
       };
       return source.subscribe({
         next: (result) => {
-          switch (result.type) {
-            case 'ok':
-              break;
-            case 'reply':
-              emitAll(result.frames);
-              break;
-            case 'commands':
-              emitAll(result.commands);
-              break;
-            case 'stop':
-              subscriber.next(STOP_FRAME);
-              return;
-          }
-          if (result.hibernate && !subscriber.closed) subscriber.next(HIBERNATE);
+          emitAll(commandsOf(result));
+          if (hibernates(result) && !subscriber.closed) subscriber.next(HIBERNATE);
         },
         error: (err: unknown) => subscriber.error(err),
         complete: () => subscriber.complete(),

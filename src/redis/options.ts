@@ -1,5 +1,5 @@
 import { RodeoError } from '../handler/errors.js';
-import { checkDuration, checkSize } from '../server/limits.js';
+import { checkDuration, checkSize } from '../operators/plan.js';
 import { silentLogger, type Logger } from '../server/logger.js';
 import { jsonCodec, type InfoCodec } from './codec.js';
 

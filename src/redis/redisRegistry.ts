@@ -168,8 +168,7 @@ export class RedisRegistry implements Registry, RemoteSender {
 
   /** Writes to this node's members, and crosses Redis once for all other nodes' members. */
   broadcast(group: string, frame: OutFrame): number {
-    const buffers = serializeBroadcast(frame);
-    const count = this.#local.writeSerialized(group, buffers, frame);
+    const count = this.#local.writeSerialized(group, serializeBroadcast(frame));
     const remote = this.#view.count(group);
     if (remote === 0) return count;
     const opcode = String(OPCODES[(frame as BroadcastFrame).type]);
@@ -363,6 +362,7 @@ export class RedisRegistry implements Registry, RemoteSender {
     else if ((opcode === OPCODES.ping || opcode === OPCODES.pong) && payload.length <= 125) {
       frame = { type: opcode === OPCODES.ping ? 'ping' : 'pong', data: payload };
     } else throw new Error(`bad broadcast frame (opcode ${opcode}, ${payload.length} bytes)`);
-    this.#local.writeSerialized(group, serializeFrame(opcode as 1 | 2 | 9 | 10, payload), frame);
+    const buffers = serializeFrame(opcode as 1 | 2 | 9 | 10, payload);
+    this.#local.writeSerialized(group, { frame, buffers });
   }
 }

@@ -1,23 +1,17 @@
-import {
-  STATUS_CODES,
-  validateHeaderName,
-  validateHeaderValue,
-  type IncomingMessage,
-} from 'node:http';
-import { RodeoError } from '../handler/errors.js';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketVersion } from '../handler/context.js';
-import type { Headers } from '../handler/request.js';
+import { headerList, type HeaderFields } from '../handler/request.js';
 
 /**
- * The HTTP side of the opening handshake (RFC 6455 §4.2.1, SEMANTICS §3): what makes a request a
+ * The HTTP side of the opening handshake (RFC 6455 §4.2.1, docs/semantics.md §3): what makes a request a
  * WebSocket upgrade, and how refusals are written on the raw socket.
  */
 
 /** What a handshake check decided. */
 export type HandshakeCheck =
   | { readonly type: 'accept'; readonly version: WebSocketVersion }
-  | { readonly type: 'reject'; readonly status: 400 | 426; readonly headers: Headers };
+  | { readonly type: 'reject'; readonly status: 400 | 426; readonly headers: HeaderFields };
 
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
 const VERSIONS: Readonly<Record<string, WebSocketVersion>> = { '7': 7, '8': 8, '13': 13 };
@@ -61,7 +55,7 @@ export function checkHandshake(req: IncomingMessage): HandshakeCheck {
 export function writeHttpResponse(
   socket: Duplex,
   status: number,
-  headers: Headers,
+  headers: HeaderFields | readonly (readonly [string, string])[],
   body: string | Uint8Array = STATUS_CODES[status] ?? '',
 ): void {
   if (socket.destroyed || !socket.writable) {
@@ -71,7 +65,8 @@ export function writeHttpResponse(
   const payload = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
   const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}`];
   const seen = new Set<string>();
-  for (const [name, value] of Object.entries(headers)) {
+  const entries = Array.isArray(headers) ? headers : Object.entries(headers);
+  for (const [name, value] of entries as [string, string | readonly string[] | undefined][]) {
     const lower = name.toLowerCase();
     // rodeo frames the body itself: a second length or a chunked encoding would corrupt it.
     if (value === undefined || lower === 'content-length' || lower === 'transfer-encoding')
@@ -86,32 +81,10 @@ export function writeHttpResponse(
   socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), payload]));
 }
 
-/**
- * Checks a plain answer from `init` before anything is written: a status Node knows how to send
- * (not 101: an upgrade is `upgrade()`'s job) and headers without CR/LF injection. Throws
- * `RODEO_ERR_INVALID_RESULT`, which the server turns into a 500 and a `crash` of `init`.
- */
-export function checkResponse(status: number, headers: Headers): void {
-  if (!Number.isInteger(status) || status < 200 || status > 599) {
-    throw new RodeoError('RODEO_ERR_INVALID_RESULT', `respond() status ${status} is not 200–599`);
-  }
-  try {
-    for (const [name, value] of Object.entries(headers)) {
-      validateHeaderName(name);
-      for (const one of Array.isArray(value) ? value : [value]) {
-        if (one !== undefined) validateHeaderValue(name, one);
-      }
-    }
-  } catch (cause) {
-    throw new RodeoError('RODEO_ERR_INVALID_RESULT', 'respond() has an invalid header', { cause });
-  }
-}
-
-function reject(status: 400 | 426, headers: Headers): HandshakeCheck {
+function reject(status: 400 | 426, headers: HeaderFields): HandshakeCheck {
   return { type: 'reject', status, headers };
 }
 
 function tokens(header: string | string[] | undefined): string[] {
-  const joined = Array.isArray(header) ? header.join(',') : (header ?? '');
-  return joined.split(',').map((token) => token.trim().toLowerCase());
+  return headerList(header).map((token) => token.toLowerCase());
 }

@@ -1,17 +1,19 @@
-import { RodeoError } from '../handler/errors.js';
-
 /**
- * Defaults and checks for the size limits (SEMANTICS §2, §4; issue 3 point 11).
+ * Server-wide limits and their defaults (see docs/limits.md), and how a message size limit maps
+ * onto ws's own limits.
  */
-
-/** Default largest message: 1 MiB (Cowboy's `max_frame_size` is unlimited; ws's 100 MiB). */
-export const DEFAULT_MAX_FRAME_SIZE = 1024 * 1024;
 
 /** Default outbound bound per connection: 4 MiB waiting in user space. */
 export const DEFAULT_MAX_QUEUE_BYTES = 4 * 1024 * 1024;
 
 /** Default time given to peers to answer a close frame on shutdown (and after any server close). */
 export const DEFAULT_SHUTDOWN_TIMEOUT = 5_000;
+
+/** Default time `init` may take before the upgrade is refused with 503. */
+export const DEFAULT_INIT_TIMEOUT = 10_000;
+
+/** Default time a client has to send its upgrade request's headers (`serve` only). */
+export const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 
 /**
  * The smallest fragment payload that may count toward a full-size message. With the fragment
@@ -72,30 +74,4 @@ export function wsMessageLimits(
     message: wsSize(maxFrameSize),
     fragments: wsSize(maxFragments ?? fragmentLimit(maxFrameSize)),
   };
-}
-
-/** Throws `code` unless `value` is a positive integer (or `Infinity` when allowed). */
-export function checkSize(
-  code: 'RODEO_ERR_INVALID_OPTION' | 'RODEO_ERR_INVALID_UPGRADE',
-  name: string,
-  value: number,
-  allowInfinity = true,
-): number {
-  const ok =
-    (typeof value === 'number' && Number.isInteger(value) && value > 0) ||
-    (allowInfinity && value === Infinity);
-  if (!ok) throw new RodeoError(code, `${name} must be a positive integer, got ${String(value)}`);
-  return value;
-}
-
-/** Throws `code` unless `value` is a non-negative number of milliseconds or `Infinity`. */
-export function checkDuration(
-  code: 'RODEO_ERR_INVALID_OPTION' | 'RODEO_ERR_INVALID_UPGRADE',
-  name: string,
-  value: number,
-): number {
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-    throw new RodeoError(code, `${name} must be ≥ 0 milliseconds, got ${String(value)}`);
-  }
-  return value;
 }

@@ -16,6 +16,12 @@ export interface MetricsSnapshot {
   readonly terminated: TerminatedCounts;
   /** The largest outbound queue (bytes buffered in user space) any connection reached. */
   readonly peakQueueBytes: number;
+  /** Messages (frames and infos) waiting for busy handlers now, over all connections. */
+  readonly mailboxQueued: number;
+  /** The longest mailbox any connection reached. */
+  readonly mailboxPeak: number;
+  /** Infos refused by a full mailbox (`mailboxOverflow: 'drop'`). */
+  readonly infosDropped: number;
 }
 
 /** Live counters of one server or attachment. */
@@ -30,6 +36,12 @@ export interface Metrics {
   readonly terminated: TerminatedCounts;
   /** The largest outbound queue in bytes any connection reached. */
   readonly peakQueueBytes: number;
+  /** Messages (frames and infos) waiting for busy handlers now, over all connections. */
+  readonly mailboxQueued: number;
+  /** The longest mailbox (messages waiting for a busy handler) any connection reached. */
+  readonly mailboxPeak: number;
+  /** Infos refused because a mailbox was full (`mailboxOverflow: 'drop'`). */
+  readonly infosDropped: number;
   /** A plain copy, safe to serialize. */
   snapshot(): MetricsSnapshot;
 }
@@ -38,8 +50,10 @@ export interface Metrics {
 export interface MetricsRecorder extends Metrics {
   opened(): void;
   frameIn(): void;
-  frameOut(): void;
+  framesSent(count: number): void;
   queued(bytes: number): void;
+  mailbox(delta: number, length: number): void;
+  infoDropped(): void;
   ended(reason: TerminateReason, wasOpen: boolean): void;
 }
 
@@ -59,6 +73,9 @@ export function createMetrics(): MetricsRecorder {
   let framesIn = 0;
   let framesOut = 0;
   let peakQueueBytes = 0;
+  let mailboxQueued = 0;
+  let mailboxPeak = 0;
+  let infosDropped = 0;
   const metrics: MetricsRecorder = {
     get open() {
       return open;
@@ -72,14 +89,37 @@ export function createMetrics(): MetricsRecorder {
     get peakQueueBytes() {
       return peakQueueBytes;
     },
+    get mailboxQueued() {
+      return mailboxQueued;
+    },
+    get mailboxPeak() {
+      return mailboxPeak;
+    },
+    get infosDropped() {
+      return infosDropped;
+    },
     terminated,
-    snapshot: () => ({ open, framesIn, framesOut, peakQueueBytes, terminated: { ...terminated } }),
+    snapshot: () => ({
+      open,
+      framesIn,
+      framesOut,
+      peakQueueBytes,
+      mailboxQueued,
+      mailboxPeak,
+      infosDropped,
+      terminated: { ...terminated },
+    }),
     opened: () => void open++,
     frameIn: () => void framesIn++,
-    frameOut: () => void framesOut++,
+    framesSent: (count) => void (framesOut += count),
     queued: (bytes) => {
       if (bytes > peakQueueBytes) peakQueueBytes = bytes;
     },
+    mailbox: (delta, length) => {
+      mailboxQueued += delta;
+      if (length > mailboxPeak) mailboxPeak = length;
+    },
+    infoDropped: () => void infosDropped++,
     ended: (reason, wasOpen) => {
       terminated[reason.type]++;
       if (wasOpen) open--;

@@ -1,4 +1,4 @@
-import type { Request } from '../handler/request.js';
+import { headerList, type UpgradeRequest } from '../handler/request.js';
 
 /**
  * Helpers for `init`: rodeo leaves subprotocol and Origin decisions to the handler (as Cowboy does)
@@ -13,7 +13,10 @@ import type { Request } from '../handler/request.js';
  * init: (req) => upgrade(state, { protocol: chooseProtocol(req, ['v2.chat', 'v1.chat']) })
  * ```
  */
-export function chooseProtocol(req: Request, supported: readonly string[]): string | undefined {
+export function chooseProtocol(
+  req: UpgradeRequest,
+  supported: readonly string[],
+): string | undefined {
   const offered = new Set(headerList(req.headers['sec-websocket-protocol']));
   return supported.find((protocol) => offered.has(protocol));
 }
@@ -23,18 +26,10 @@ export function chooseProtocol(req: Request, supported: readonly string[]): stri
  * 7 and 8 send `Sec-WebSocket-Origin` instead of `Origin`; both are read. A request without an
  * Origin (a non-browser client) is allowed only by `'*'`.
  */
-export function allowOrigins(req: Request, allowed: readonly string[]): boolean {
+export function allowOrigins(req: UpgradeRequest, allowed: readonly string[]): boolean {
   if (allowed.includes('*')) return true;
   const origin = headerList(req.headers.origin ?? req.headers['sec-websocket-origin'])[0];
   if (origin === undefined) return false;
   const lower = origin.toLowerCase();
   return allowed.some((one) => one.toLowerCase() === lower);
-}
-
-function headerList(value: string | readonly string[] | undefined): string[] {
-  const joined = typeof value === 'string' ? value : (value ?? []).join(',');
-  return joined
-    .split(',')
-    .map((token) => token.trim())
-    .filter((token) => token !== '');
 }

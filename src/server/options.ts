@@ -1,9 +1,9 @@
 import { RodeoError } from '../handler/errors.js';
+import { checkDuration, checkSize } from '../operators/plan.js';
 import {
+  DEFAULT_INIT_TIMEOUT,
   DEFAULT_MAX_QUEUE_BYTES,
   DEFAULT_SHUTDOWN_TIMEOUT,
-  checkDuration,
-  checkSize,
 } from './limits.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -34,6 +34,12 @@ export interface ServerOptions {
   readonly maxFragments?: number;
   /** Milliseconds to wait for peers' close replies on `close()` before destroying (default 5000). */
   readonly shutdownTimeout?: number;
+  /**
+   * Milliseconds an asynchronous `init` may take (default 10 000; `Infinity` waits forever). Past
+   * it the peer gets 503, `terminate` gets `crash` from `init` (`RODEO_ERR_INIT_TIMEOUT`), and
+   * whatever `init` answers later is ignored.
+   */
+  readonly initTimeout?: number;
 }
 
 /** `ServerOptions` plus where to listen. */
@@ -42,6 +48,12 @@ export interface ServeOptions extends ServerOptions {
   readonly port?: number;
   /** Host to bind (default `127.0.0.1`). */
   readonly host?: string;
+  /**
+   * Milliseconds a client has to send a complete request's headers, upgrade or not (default
+   * 10 000): past it Node answers 408 and closes. (With `attach`, set your server's
+   * `headersTimeout` and `requestTimeout` yourself.)
+   */
+  readonly handshakeTimeout?: number;
 }
 
 /** A server's or attachment's shared state, from checked options. */
@@ -72,6 +84,11 @@ export function createRuntime(options: ServerOptions): ServerRuntime {
     'shutdownTimeout',
     options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT,
   );
+  const initTimeout = checkDuration(
+    code,
+    'initTimeout',
+    options.initTimeout ?? DEFAULT_INIT_TIMEOUT,
+  );
   const registry = options.registry ?? new LocalRegistry();
   const metrics = createMetrics();
   const context: ServerContext = {
@@ -85,6 +102,7 @@ export function createRuntime(options: ServerOptions): ServerRuntime {
     tracker: createTracker(),
     maxQueueBytes,
     maxFragments,
+    initTimeout,
   };
   return { context, registry, metrics, shutdownTimeout };
 }

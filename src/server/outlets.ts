@@ -1,5 +1,5 @@
 import type { ConnectionRef } from '../handler/context.js';
-import type { OutFrame } from '../handler/frames.js';
+import type { SerializedFrame } from './transport.js';
 
 /**
  * What the server knows about a live connection's ref beyond its public face: a way to write an
@@ -10,8 +10,8 @@ import type { OutFrame } from '../handler/frames.js';
 
 /** The server side of a connection ref. */
 export interface Outlet {
-  /** Writes `frame`, serialized once for many sockets as `buffers`; `false` if not written. */
-  writeSerialized(buffers: readonly Buffer[], frame: OutFrame): boolean;
+  /** Writes `frame`, serialized once for many sockets; `false` if not written. */
+  writeSerialized(frame: SerializedFrame): boolean;
   /** Runs `listener` once when the connection ends (at once if it already has). */
   onEnd(listener: () => void): void;
 }

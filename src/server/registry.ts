@@ -4,6 +4,7 @@ import type { OutFrame } from '../handler/frames.js';
 import { validateCommand } from '../handler/validate.js';
 import { outletOf } from './outlets.js';
 import { ReceivedText } from './receivedText.js';
+import type { SerializedFrame } from './transport.js';
 import { serializeFrame } from './wsInternals.js';
 
 /**
@@ -164,14 +165,14 @@ export class LocalRegistry implements Registry {
   }
 
   broadcast(group: string, frame: OutFrame): number {
-    return this.writeSerialized(group, serializeBroadcast(frame), frame);
+    return this.writeSerialized(group, serializeBroadcast(frame));
   }
 
   /** Writes an already serialized frame to every local member (a broadcast from another node). */
-  writeSerialized(group: string, buffers: readonly Buffer[], frame: OutFrame): number {
+  writeSerialized(group: string, serialized: SerializedFrame): number {
     let count = 0;
     for (const ref of this.members(group)) {
-      if (outletOf(ref)?.writeSerialized(buffers, frame) === true) count++;
+      if (outletOf(ref)?.writeSerialized(serialized) === true) count++;
     }
     return count;
   }
@@ -218,10 +219,10 @@ export function payloadOf(frame: BroadcastFrame): Buffer {
 }
 
 /** Checks a broadcast frame (close frames refused) and serializes it once for every member. */
-export function serializeBroadcast(frame: OutFrame): Buffer[] {
+export function serializeBroadcast(frame: OutFrame): SerializedFrame {
   validateCommand(frame);
   if (frame.type === 'close') {
     throw new RodeoError('RODEO_ERR_INVALID_BROADCAST', 'a close frame cannot be broadcast');
   }
-  return serializeFrame(OPCODES[frame.type], payloadOf(frame));
+  return { frame, buffers: serializeFrame(OPCODES[frame.type], payloadOf(frame)) };
 }

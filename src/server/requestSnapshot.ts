@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import type { Headers, Request } from '../handler/request.js';
+import type { HeaderFields, UpgradeRequest } from '../handler/request.js';
 
 /**
- * Turns a Node request into rodeo's plain `Request` snapshot, so handlers never hold `node:http`
+ * Turns a Node request into rodeo's plain `UpgradeRequest` snapshot, so handlers never hold `node:http`
  * objects (and the socket behind them) longer than the handshake.
  */
 
@@ -33,9 +33,9 @@ export function parseTarget(url: string): ParsedTarget {
 export function requestSnapshot(
   req: IncomingMessage,
   params: Readonly<Record<string, string>>,
-  headers: Headers = req.headers,
+  headers: HeaderFields = req.headers,
   target: ParsedTarget = parseTarget(req.url ?? '/'),
-): Request {
+): UpgradeRequest {
   return Object.freeze({
     method: req.method ?? 'GET',
     url: req.url ?? '/',

@@ -8,7 +8,7 @@ import { RodeoError } from '../handler/errors.js';
  */
 
 /** Paths to handlers. Keys start with `/`; a `:name` segment captures one path segment. */
-export type Routes = Readonly<Record<string, AnyHandler<any, any>>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Routes = Readonly<Record<string, AnyHandler<unknown, unknown>>>;
 
 /** A successful match. */
 export interface RouteMatch {

@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { MAX_TIMER_DELAY } from '../operators/idleClock.js';
+import { checkDuration } from '../operators/plan.js';
 import { asksForWebSocket } from './handshake.js';
+import { DEFAULT_HANDSHAKE_TIMEOUT } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { closeRuntime, createRuntime, type ServeOptions, type ServerRuntime } from './options.js';
 import type { Registry } from './registry.js';
@@ -33,14 +36,29 @@ export interface RodeoServer {
  */
 export async function serve(options: ServeOptions): Promise<RodeoServer> {
   const runtime = createRuntime(options);
-  const httpServer = createServer((req, res) => answerPlainRequest(runtime, req, res));
+  const handshakeTimeout = checkDuration(
+    'RODEO_ERR_INVALID_OPTION',
+    'handshakeTimeout',
+    options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
+  );
+  const httpServer = createServer(
+    // Node checks its header and request timeouts on this interval: keep the overshoot small.
+    { connectionsCheckingInterval: Math.min(1000, Math.max(50, handshakeTimeout / 4)) },
+    (req, res) => answerPlainRequest(runtime, req, res),
+  );
+  // Node's defaults (60 s for headers, 5 min for a request) let a slow client hold a socket long.
+  httpServer.headersTimeout = Math.min(handshakeTimeout, MAX_TIMER_DELAY);
+  httpServer.requestTimeout = Math.min(handshakeTimeout, MAX_TIMER_DELAY);
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void handleUpgrade(runtime.context, req, socket, head);
   });
   // A malformed request line must not throw; Node answers 400 when this listener ends the socket.
-  httpServer.on('clientError', (_err, socket: Duplex) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+  // A slow client's request past handshakeTimeout gets 408, as Node's own handler would answer.
+  httpServer.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
+    if (!socket.writable) return void socket.destroy();
+    const status =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

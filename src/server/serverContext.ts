@@ -18,4 +18,6 @@ export interface ServerContext {
   readonly maxQueueBytes: number;
   /** The fixed fragment limit, or `undefined` to derive it from each `maxFrameSize`. */
   readonly maxFragments: number | undefined;
+  /** Milliseconds an asynchronous `init` may take. */
+  readonly initTimeout: number;
 }

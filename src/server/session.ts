@@ -1,141 +1,165 @@
-import type { Duplex } from 'node:stream';
-import type WebSocket from 'ws';
+import { asyncScheduler } from 'rxjs';
 import type { ConnectionContext, WebSocketVersion } from '../handler/context.js';
-import type { ConnectionEvent, ConnectionOutput, TerminalNotification } from '../handler/events.js';
-import type { OutFrame } from '../handler/frames.js';
+import type { TerminalNotification } from '../handler/events.js';
+import type { InFrame, OutFrame } from '../handler/frames.js';
 import type { AnyHandler } from '../handler/handler.js';
-import { reasons } from '../handler/reasons.js';
-import type { Request } from '../handler/request.js';
-import { connection, type ErrorReporter } from '../operators/connection.js';
-import { EngineInput } from './engineInput.js';
-import { hibernateSoon, type Hibernating } from './hibernate.js';
+import { reasons, type TerminateReason } from '../handler/reasons.js';
+import { Engine, type ErrorReporter } from '../operators/engine.js';
+import type { ConnectionPlan } from '../operators/plan.js';
+import type { EnginePort, SendOutcome } from '../operators/port.js';
 import { safeLog, silentLogger } from './logger.js';
-import { wsMessageLimits } from './limits.js';
 import { ServerRef, type Mailbox } from './outlets.js';
 import type { ServerContext } from './serverContext.js';
 import type { TrackedConnection } from './shutdown.js';
-import { forwardSocketEvents, type SocketEventSink } from './socketEvents.js';
-import { Writer, type OverflowListener } from './writer.js';
-import { deflateParams, setMessageLimits } from './wsInternals.js';
+import type { SerializedFrame, Transport, TransportSink } from './transport.js';
 
 /**
- * One upgraded connection: socket events and the mailbox in, the engine in the middle, the
- * writer out. This is the "one loop that applies commands" of STYLE.md: handlers never touch the
- * socket.
+ * One upgraded connection: the engine between a transport and the server's shared parts. The
+ * engine decides (commands, lifecycle, limits); the session carries its decisions to the
+ * transport, counts them in the metrics, logs, and ties the connection into the registry (its
+ * ref) and the shutdown tracker. It knows the transport only through the port (`Transport`).
  */
 
 /** Everything known once the upgrade succeeded. */
 export interface SessionSetup<S, I> {
   readonly handler: AnyHandler<S, I>;
-  readonly state: S;
-  readonly ws: WebSocket;
-  readonly socket: Duplex;
-  readonly req: Request;
+  readonly plan: ConnectionPlan<S>;
+  readonly transport: Transport;
   readonly version: WebSocketVersion;
-  readonly protocol: string | null;
-  readonly idleTimeout: number;
-  /** The message size limit `init` chose (bytes, or `Infinity`). */
-  readonly maxFrameSize: number;
   readonly server: ServerContext;
 }
 
-/** Runs a connection until its socket closes (the session lives on in its listeners and tracker). */
+/** Runs a connection until its transport is released (it lives on in listeners and the tracker). */
 export function startSession<S, I>(setup: SessionSetup<S, I>): void {
   new Session(setup);
 }
 
 /**
- * A connection's state, with every role it plays as a method rather than a closure: the ws and
- * socket listeners (`SocketEventSink`), the ref's mailbox and the registry's outlet (`Mailbox`),
- * the tracker's handle (`TrackedConnection`), the writer's overflow listener and the observer of
- * the engine's output (`next`). The engine's two hooks (`onError`, `onTerminate`) are the only
- * closures, and they hold nothing but the session. Only the server's own modules ever see it: handlers get
- * `ServerRef`, which keeps it private.
+ * A connection's glue, every role a method rather than a closure: the engine's port
+ * (`EnginePort`), the transport's sink (`TransportSink`), the ref's mailbox and the registry's
+ * outlet (`Mailbox`), the tracker's handle (`TrackedConnection`). Handlers get `ServerRef`,
+ * which keeps it private.
  */
-class Session<S, I>
-  implements SocketEventSink<I>, Mailbox<I>, TrackedConnection, OverflowListener, Hibernating
-{
-  readonly ws: WebSocket;
-  readonly #socket: Duplex;
+class Session<S, I> implements EnginePort, TransportSink, Mailbox<I>, TrackedConnection {
+  readonly #engine: Engine<S, I>;
+  readonly #transport: Transport;
   readonly #server: ServerContext;
-  readonly #input = new EngineInput<ConnectionEvent<I>>();
-  readonly #ctx: ConnectionContext<I>;
-  readonly #writer: Writer;
-  maxFrameSize = 0;
-  /** Set by the terminal notification: the engine is done. */
-  ended = false;
-  /** Set when terminate starts: from then on the mailbox refuses info. */
-  #ending = false;
-  #socketClosed = false;
+  readonly #id: string;
+  #released = false;
   #endListeners: (() => void)[] | undefined;
-  /** Made on demand by `whenClosed` (shutdown), resolved with the socket's close. */
+  /** Made on demand by `whenClosed` (shutdown), resolved once the transport is released. */
   #closed: Promise<void> | undefined;
   #resolveClosed: (() => void) | undefined;
 
-  /** Opens the connection: tracking, limits, the engine, then the socket's events. */
   constructor(setup: SessionSetup<S, I>) {
-    const { ws, socket, server } = setup;
-    this.ws = ws;
-    this.#socket = socket;
+    const { plan, transport, server } = setup;
+    this.#transport = transport;
     this.#server = server;
-    this.#ctx = {
-      ref: new ServerRef(server.connectionId(), this),
-      compress: deflateParams(ws) !== undefined,
+    this.#id = server.connectionId();
+    const ctx: ConnectionContext<I> = {
+      ref: new ServerRef(this.#id, this),
+      compress: transport.compressed,
       version: setup.version,
-      protocol: setup.protocol,
-      req: setup.req,
+      protocol: plan.protocol,
+      req: plan.req,
     };
-    this.#writer = new Writer(ws, socket, server.maxQueueBytes, server.metrics, this);
+    this.#engine = new Engine(
+      setup.handler,
+      {
+        state: plan.state,
+        ctx,
+        idleTimeout: plan.idleTimeout,
+        keepalive: plan.keepalive,
+        readHighWater: plan.readHighWater,
+        mailboxLimit: plan.mailboxLimit,
+        mailboxOverflow: plan.mailboxOverflow,
+        scheduler: asyncScheduler,
+        report: Session.#reporter(this),
+      },
+      this,
+    );
     server.tracker.add(this);
     server.metrics.opened();
-    this.#log('debug', { path: setup.req.path, version: setup.version }, 'connection open');
-    this.#setFrameLimit(setup.maxFrameSize);
-    this.#input.events
-      .pipe(
-        connection(setup.handler, {
-          state: setup.state,
-          ctx: this.#ctx,
-          idleTimeout: setup.idleTimeout,
-          ...Session.#engineHooks(this),
-        }),
-      )
-      .subscribe(this);
-    // Subscribed first: websocketInit runs before any frame, and no event is lost.
-    // Listeners go on even if websocketInit already stopped: they keep socket errors contained.
-    forwardSocketEvents(ws, socket, this);
-    if (socket.destroyed) this.socketClosed();
+    this.#log('debug', { path: plan.req.path, version: setup.version }, 'connection open');
+    // websocketInit runs before any frame is read; the transport reports from then on (its
+    // listeners stay even if websocketInit already stopped: they keep socket errors contained).
+    this.#engine.start();
+    transport.listen(this);
   }
 
-  /** The engine's hooks, closing over the session only (not the constructor's scope). */
-  static #engineHooks(session: Session<unknown, unknown>): {
-    onError: ErrorReporter;
-    onTerminate: () => void;
-  } {
-    return {
-      onError: (err, callback) => session.#log('error', { err, callback }, 'handler error'),
-      // From then on the mailbox refuses info: terminate may send to itself.
-      onTerminate: () => (session.#ending = true),
-    };
+  /** The engine's error reporter, closing over the session only. */
+  static #reporter(session: Session<unknown, unknown>): ErrorReporter {
+    return (err, callback) => session.#log('error', { err, callback }, 'handler error');
   }
 
-  get #id(): string {
-    return this.#ctx.ref.id;
+  // EnginePort: the engine's decisions, carried to the transport.
+
+  send(frames: readonly OutFrame[]): SendOutcome {
+    const outcome = this.#transport.send(frames);
+    const metrics = this.#server.metrics;
+    metrics.framesSent(frames.length);
+    metrics.queued(this.#transport.queuedBytes);
+    return outcome;
   }
 
-  // SocketEventSink
+  reading(on: boolean): void {
+    this.#transport.setReading(on);
+  }
+
+  compression(on: boolean): void {
+    this.#transport.setCompression(on);
+  }
+
+  maxFrameSize(bytes: number): void {
+    this.#transport.setMaxMessageSize(bytes);
+  }
+
+  hibernate(): void {
+    this.#transport.hibernate((released) =>
+      this.#log('debug', { contexts: released }, 'hibernated'),
+    );
+  }
+
+  queued(delta: number, length: number): void {
+    this.#server.metrics.mailbox(delta, length);
+  }
+
+  infoDropped(): void {
+    this.#server.metrics.infoDropped();
+  }
+
+  terminated(terminal: TerminalNotification): void {
+    this.#server.metrics.ended(terminal.reason, true);
+    const level = terminal.reason.type === 'crash' ? 'warn' : 'debug';
+    this.#log(level, { reason: terminal.reason }, 'connection terminated');
+    const listeners = this.#endListeners;
+    this.#endListeners = undefined;
+    for (const listener of listeners ?? []) listener();
+    this.#transport.finish(abrupt(terminal.reason));
+  }
+
+  // TransportSink: what the peer did, into the engine.
 
   get forwarding(): boolean {
-    return !this.ended;
+    return this.#engine.phase === 'open';
   }
 
-  receive(event: ConnectionEvent<I>): void {
-    if (event.type === 'frame') this.#server.metrics.frameIn();
-    this.#input.push(event);
+  readStarted(): void {
+    this.#engine.readStarted();
   }
 
-  socketClosed(): void {
-    if (this.#socketClosed) return;
-    this.#socketClosed = true;
+  frame(frame: InFrame): void {
+    this.#server.metrics.frameIn();
+    this.#engine.next({ type: 'frame', frame });
+  }
+
+  end(reason: TerminateReason): void {
+    this.#engine.end(reason);
+  }
+
+  released(): void {
+    if (this.#released) return;
+    this.#released = true;
     this.#server.tracker.remove(this);
     this.#log('debug', {}, 'socket closed');
     this.#resolveClosed?.();
@@ -144,85 +168,39 @@ class Session<S, I>
   // Mailbox (behind ServerRef) and Outlet (registry)
 
   get closed(): boolean {
-    return this.ended || this.#ending;
+    return this.#engine.phase !== 'open';
   }
 
   deliver(info: I): boolean {
-    if (this.closed) return false;
-    this.#input.push({ type: 'info', info });
+    return this.#engine.offer(info);
+  }
+
+  writeSerialized(frame: SerializedFrame): boolean {
+    if (this.#engine.phase !== 'open' || !this.#transport.sendSerialized(frame)) return false;
+    const metrics = this.#server.metrics;
+    metrics.framesSent(1);
+    metrics.queued(this.#transport.queuedBytes);
     return true;
   }
 
-  writeSerialized(buffers: readonly Buffer[], frame: OutFrame): boolean {
-    return !this.ended && this.#writer.serialized(buffers, frame);
-  }
-
   onEnd(listener: () => void): void {
-    if (this.ended) listener();
+    if (this.#engine.phase === 'ended') listener();
     else (this.#endListeners ??= []).push(listener);
   }
 
   // TrackedConnection
 
   shutdown(): void {
-    this.#input.push({ type: 'end', reason: reasons.shutdown });
+    this.#engine.end(reasons.shutdown);
   }
 
   destroy(): void {
-    this.#socket.destroy();
+    this.#transport.destroy();
   }
 
   whenClosed(): Promise<void> {
-    if (this.#socketClosed) return Promise.resolve();
+    if (this.#released) return Promise.resolve();
     return (this.#closed ??= new Promise((resolve) => (this.#resolveClosed = resolve)));
-  }
-
-  // OverflowListener, Hibernating
-
-  onOverflow(): void {
-    this.#input.push({ type: 'end', reason: reasons.backpressure });
-  }
-
-  whenIdle(listener: () => void): void {
-    this.#writer.whenIdle(listener);
-  }
-
-  hibernated(contexts: number): void {
-    this.#log('debug', { contexts }, 'hibernated');
-  }
-
-  // The engine's output: the one place commands reach the socket.
-
-  next(output: ConnectionOutput): void {
-    switch (output.type) {
-      case 'text':
-      case 'binary':
-      case 'ping':
-      case 'pong':
-      case 'close':
-        this.#writer.frame(output);
-        break;
-      case 'active':
-        if (output.active) this.ws.resume();
-        else this.ws.pause();
-        break;
-      case 'deflate':
-        this.#writer.setCompress(output.deflate);
-        break;
-      case 'setOptions':
-        if (output.options.maxFrameSize !== undefined) {
-          this.#setFrameLimit(output.options.maxFrameSize);
-        }
-        break;
-      case 'hibernate':
-        hibernateSoon(this);
-        break;
-      case 'shutdownReason':
-        break;
-      case 'terminal':
-        this.#finish(output);
-        break;
-    }
   }
 
   #log(level: 'debug' | 'warn' | 'error', fields: object, message: string): void {
@@ -230,32 +208,9 @@ class Session<S, I>
     if (this.#server.logger === silentLogger) return;
     safeLog(this.#server.logger, level, { id: this.#id, ...fields }, message);
   }
-
-  #finish(terminal: TerminalNotification): void {
-    this.ended = true;
-    this.#server.metrics.ended(terminal.reason, true);
-    const level = terminal.reason.type === 'crash' ? 'warn' : 'debug';
-    this.#log(level, { reason: terminal.reason }, 'connection terminated');
-    const listeners = this.#endListeners;
-    this.#endListeners = undefined;
-    for (const listener of listeners ?? []) listener();
-    // A paused socket could never read the peer's close reply: read again to finish the handshake.
-    if (this.ws.isPaused) this.ws.resume();
-    // Without a close handshake to wait for (socket error, peer vanished), release the socket now.
-    if (terminal.reason.type === 'error' && closesAtOnce(terminal.reason.error)) {
-      this.ws.terminate();
-    }
-  }
-
-  #setFrameLimit(limit: number): void {
-    this.maxFrameSize = limit;
-    setMessageLimits(
-      this.ws,
-      wsMessageLimits(limit, this.#ctx.compress, this.#server.maxFragments),
-    );
-  }
 }
 
-function closesAtOnce(error: string): boolean {
-  return error === 'closed' || error === 'other';
+/** Without a close handshake to wait for (socket error, peer vanished), release at once. */
+function abrupt(reason: TerminateReason): boolean {
+  return reason.type === 'error' && (reason.error === 'closed' || reason.error === 'other');
 }

@@ -1,7 +1,10 @@
+import { MAX_TIMER_DELAY } from '../operators/idleClock.js';
+
 /**
- * Graceful shutdown (SEMANTICS §4): stop accepting, end every connection with `shutdown` (1001)
- * after what its handler already returned, wait for the peers' close replies, and force-close
- * whatever has not finished after the timeout, so `close()` always resolves.
+ * Graceful shutdown: stop accepting, answer every upgrade still waiting for `init` with 503, end
+ * every connection with `shutdown` (1001) after what its handler already returned, wait for the
+ * peers' close replies, and force-close whatever has not finished after the timeout, so `close()`
+ * always resolves. Also the bound on `init`: an upgrade waits for it at most `initTimeout`.
  */
 
 /** A connection as the tracker sees it, from the upgrade until its socket is closed. */
@@ -17,14 +20,20 @@ export interface TrackedConnection {
   whenClosed(): Promise<void>;
 }
 
+/** Why an upgrade stopped waiting for `init`'s answer. */
+export type InitGivenUp = 'timeout' | 'shutdown';
+
 /** Every live connection and pending `init` of one server. */
 export interface ConnectionTracker {
   /** Whether `close()` was called: new upgrades are refused. */
   readonly closing: boolean;
   add(connection: TrackedConnection): void;
   remove(connection: TrackedConnection): void;
-  /** Tracks an `init` in flight, so `close()` waits for its `terminate` too. */
-  pending<T>(work: Promise<T>): Promise<T>;
+  /**
+   * Waits for an `init` in flight, at most `timeout` ms and never past `close()`: resolves with its
+   * answer, or with why the wait was given up (its later answer is then ignored).
+   */
+  pending<T>(work: Promise<T>, timeout: number): Promise<T | InitGivenUp>;
   /** Shuts everything down; resolves once every socket is closed (or destroyed after `timeout`). */
   close(timeout: number): Promise<void>;
 }
@@ -32,17 +41,18 @@ export interface ConnectionTracker {
 /** Creates an empty tracker. */
 export function createTracker(): ConnectionTracker {
   const live = new Set<TrackedConnection>();
-  const inits = new Set<Promise<unknown>>();
+  const waiting = new Set<(outcome: InitGivenUp) => void>();
   let closing: Promise<void> | undefined;
 
   const settleAll = async (timeout: number): Promise<void> => {
+    // Upgrades still waiting for init are answered now (503); their init's answer is ignored.
+    for (const giveUp of [...waiting]) giveUp('shutdown');
+    for (const connection of [...live]) connection.shutdown();
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => {
-      timer = setTimeout(() => resolve('expired'), timeout);
+      // A longer wait than a Node timer holds is no wait limit at all.
+      if (timeout <= MAX_TIMER_DELAY) timer = setTimeout(() => resolve('expired'), timeout);
     });
-    // inits in flight answer 503 once they settle (closing is set); their terminate runs first.
-    await Promise.race([Promise.allSettled([...inits]), expired]);
-    for (const connection of [...live]) connection.shutdown();
     const outcome = await Promise.race([
       Promise.all([...live].map((connection) => connection.whenClosed())),
       expired,
@@ -60,11 +70,20 @@ export function createTracker(): ConnectionTracker {
     },
     add: (connection) => void live.add(connection),
     remove: (connection) => void live.delete(connection),
-    pending(work) {
-      inits.add(work);
-      const forget = (): void => void inits.delete(work);
-      work.then(forget, forget);
-      return work;
+    pending<T>(work: Promise<T>, timeout: number): Promise<T | InitGivenUp> {
+      if (closing !== undefined) return Promise.resolve('shutdown');
+      return new Promise<T | InitGivenUp>((resolve) => {
+        let timer: NodeJS.Timeout | undefined;
+        const finish = (outcome: T | InitGivenUp): void => {
+          if (!waiting.delete(giveUp)) return;
+          clearTimeout(timer);
+          resolve(outcome);
+        };
+        const giveUp = (why: InitGivenUp): void => finish(why);
+        waiting.add(giveUp);
+        if (timeout <= MAX_TIMER_DELAY) timer = setTimeout(giveUp, timeout, 'timeout');
+        work.then(finish, () => finish('shutdown'));
+      });
     },
     close(timeout) {
       closing ??= settleAll(timeout);

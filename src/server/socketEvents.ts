@@ -1,12 +1,12 @@
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
-import type { ConnectionEvent } from '../handler/events.js';
 import { reasons, type TerminateReason } from '../handler/reasons.js';
 import { ReceivedText } from './receivedText.js';
+import type { TransportSink } from './transport.js';
 import { onCloseFrame, websocketOf } from './wsInternals.js';
 
 /**
- * Turns what `ws` and the raw socket report into the engine's input events. ws keeps doing what it
+ * Turns what `ws` and the raw socket report into the transport sink's calls. ws keeps doing what it
  * does well (framing, masking, UTF-8, inflation, answering close and ping frames); this module only
  * translates, and owns every error path so that none reaches an unhandled 'error' event.
  *
@@ -23,41 +23,34 @@ const NO_STATUS = 1005;
 /** ws's code for a message over the limit. */
 const MESSAGE_TOO_BIG = 1009;
 
-/** Where the ws and the socket of a connection keep their sink. */
-const SINK = Symbol('rodeo.socketEventSink');
+/** Where the ws and the socket of a connection keep their transport. */
+const TRANSPORT = Symbol('rodeo.wsTransport');
 
-/** Where one connection's socket events go (the session). */
-export interface SocketEventSink<I> {
-  /**
-   * Whether events are still wanted; `false` once the connection ended. Later events, errors
-   * included, are then swallowed: a late socket error after the end can never crash the process.
-   */
-  readonly forwarding: boolean;
+/** What the listeners need of the connection's transport. */
+export interface SocketEventTarget {
+  /** Where events go (set before the listeners are added). */
+  readonly sink: TransportSink | undefined;
   /** The message size limit in force (bytes, or `Infinity`). */
-  readonly maxFrameSize: number;
-  /** Takes one event. */
-  receive(event: ConnectionEvent<I>): void;
-  /** Called when ws reports its socket closed (also after the connection ended). */
-  socketClosed(): void;
+  readonly maxMessageSize: number;
 }
 
-type Tagged = { [SINK]?: SocketEventSink<unknown> };
+type Tagged = { [TRANSPORT]?: SocketEventTarget };
 
 /**
- * Feeds `sink` with frames and end events from `ws` and its socket for as long as
+ * Feeds the transport's sink with frames and end events from `ws` and its socket for as long as
  * `sink.forwarding` says so (the listeners stay, doing nothing, after that), and tells it when the
- * socket is closed.
+ * socket is released.
  *
- * `maxFrameSize` is checked here for messages ws let through only because, with deflate, its wire
- * limit is set a little above the message limit (see `compressedBound`).
+ * `maxMessageSize` is checked here for messages ws let through only because, with deflate, its
+ * wire limit is set a little above the message limit (see `compressedBound`).
  */
-export function forwardSocketEvents<I>(
+export function forwardSocketEvents(
   ws: WebSocket,
   socket: Duplex,
-  sink: SocketEventSink<I>,
+  target: SocketEventTarget,
 ): void {
-  (ws as Tagged)[SINK] = sink as SocketEventSink<unknown>;
-  (socket as Tagged)[SINK] = sink as SocketEventSink<unknown>;
+  (ws as Tagged)[TRANSPORT] = target;
+  (socket as Tagged)[TRANSPORT] = target;
   ws.on('message', onMessage);
   ws.on('ping', onPing);
   ws.on('pong', onPong);
@@ -65,6 +58,8 @@ export function forwardSocketEvents<I>(
   ws.on('close', onClose);
   onCloseFrame(ws, onCloseFrameRead);
   socket.on('error', onSocketError);
+  // Before ws's own listener parses the chunk: the frames it holds are one burst.
+  socket.prependListener('data', onRead);
 }
 
 /**
@@ -89,50 +84,45 @@ export function reasonForWsError(err: Error & { code?: string }): TerminateReaso
 }
 
 /** The sink of `emitter`, or `undefined` once its connection no longer forwards. */
-function forwardingSink(emitter: object): SocketEventSink<unknown> | undefined {
-  const sink = (emitter as Tagged)[SINK];
+function forwardingSink(emitter: object): TransportSink | undefined {
+  const sink = (emitter as Tagged)[TRANSPORT]?.sink;
   // Errors after the end are expected (peer gone mid-write) and already accounted for.
   return sink?.forwarding === true ? sink : undefined;
-}
-
-function end(sink: SocketEventSink<unknown>, reason: TerminateReason): void {
-  sink.receive({ type: 'end', reason });
 }
 
 function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
   const sink = forwardingSink(this);
   if (sink === undefined) return;
-  if (data.length > sink.maxFrameSize) {
+  if (data.length > ((this as Tagged)[TRANSPORT]?.maxMessageSize ?? Infinity)) {
     this.close(MESSAGE_TOO_BIG);
-    end(sink, reasons.error('badsize'));
+    sink.end(reasons.error('badsize'));
     return;
   }
-  sink.receive({
-    type: 'frame',
-    frame: isBinary ? { type: 'binary', data } : new ReceivedText(data),
-  });
+  sink.frame(isBinary ? { type: 'binary', data } : new ReceivedText(data));
+}
+
+function onRead(this: Duplex): void {
+  forwardingSink(this)?.readStarted();
 }
 
 function onPing(this: WebSocket, data: Buffer): void {
-  forwardingSink(this)?.receive({ type: 'frame', frame: { type: 'ping', data } });
+  forwardingSink(this)?.frame({ type: 'ping', data });
 }
 
 function onPong(this: WebSocket, data: Buffer): void {
-  forwardingSink(this)?.receive({ type: 'frame', frame: { type: 'pong', data } });
+  forwardingSink(this)?.frame({ type: 'pong', data });
 }
 
 function onWsError(this: WebSocket, err: Error & { code?: string }): void {
-  const sink = forwardingSink(this);
-  if (sink !== undefined) end(sink, reasonForWsError(err));
+  forwardingSink(this)?.end(reasonForWsError(err));
 }
 
 function onSocketError(this: Duplex, err: Error): void {
-  const sink = forwardingSink(this);
-  if (sink !== undefined) end(sink, reasons.socketError(err));
+  forwardingSink(this)?.end(reasons.socketError(err));
 }
 
-function closeFrame(sink: SocketEventSink<unknown>, code: number, reason: Buffer): void {
-  end(sink, reasons.remote(code === NO_STATUS ? undefined : code, reason.toString('utf8')));
+function closeFrame(sink: TransportSink, code: number, reason: Buffer): void {
+  sink.end(reasons.remote(code === NO_STATUS ? undefined : code, reason.toString('utf8')));
 }
 
 function onCloseFrameRead(this: object, code: number, reason: Buffer): void {
@@ -145,8 +135,8 @@ function onClose(this: WebSocket, code: number, reason: Buffer): void {
   const sink = forwardingSink(this);
   // Usually the close frame was reported already; this covers sockets gone without one.
   if (sink !== undefined) {
-    if (code === ABNORMAL) end(sink, reasons.error('closed'));
+    if (code === ABNORMAL) sink.end(reasons.error('closed'));
     else closeFrame(sink, code, reason);
   }
-  (this as Tagged)[SINK]?.socketClosed();
+  (this as Tagged)[TRANSPORT]?.sink?.released();
 }

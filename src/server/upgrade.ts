@@ -1,31 +1,28 @@
-import { validateHeaderName, validateHeaderValue, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { RodeoError } from '../handler/errors.js';
-import type { AnyHandler, UpgradeOptions } from '../handler/handler.js';
+import type { AnyHandler } from '../handler/handler.js';
 import { reasons, type TerminateReason } from '../handler/reasons.js';
-import type { Request } from '../handler/request.js';
-import { DEFAULT_IDLE_TIMEOUT } from '../operators/connection.js';
-import { checkHandshake, checkResponse, writeHttpResponse } from './handshake.js';
-import {
-  DEFAULT_MAX_FRAME_SIZE,
-  checkDuration,
-  checkSize,
-  fragmentLimit,
-  wsSize,
-} from './limits.js';
+import type { UpgradeRequest } from '../handler/request.js';
+import { decideConnection, startInit, type InitDecision } from '../operators/init.js';
+import type { ConnectionPlan } from '../operators/plan.js';
+import { checkHandshake, writeHttpResponse, type HandshakeCheck } from './handshake.js';
+import { fragmentLimit, wsSize } from './limits.js';
 import { safeLog } from './logger.js';
 import { parseTarget, requestSnapshot } from './requestSnapshot.js';
 import type { ServerContext } from './serverContext.js';
 import { startSession } from './session.js';
-import { startInit } from './runInit.js';
-import { acceptsDeflateOffer, checkDeflateOptions } from './wsServers.js';
+import type { InitGivenUp } from './shutdown.js';
+import { acceptsDeflateOffer, type WsOptionSet } from './wsServers.js';
 import { fragmentFloodIsTooBig } from './wsInternals.js';
+import { WsTransport } from './wsTransport.js';
 
 /**
- * The upgrade path (SEMANTICS §3): route → handshake checks → `init` → either a plain HTTP answer
- * (`normal`) or ws's 101 with the options `init` chose, then a session. Every path ends in exactly
- * one `terminate` once `init` has been called, and none lets an error escape to the process.
+ * The upgrade path (docs/semantics.md, "Upgrade"): route → handshake checks → `init` (bounded by
+ * `initTimeout`) → either a plain HTTP answer (`normal`) or the 101 with the options `init` chose,
+ * then a session on a ws transport. Every path ends in exactly one `terminate` once `init` has been
+ * called, and none lets an error escape to the process.
  */
 
 type Handler = AnyHandler<unknown, unknown>;
@@ -54,67 +51,91 @@ export async function handleUpgrade(
     if (server.tracker.closing) return writeHttpResponse(socket, 503, {});
     const request = requestSnapshot(req, route.params, req.headers, target);
     const started = startInit(route.handler, request);
-    // A synchronous init goes on in the same tick; only an init in flight is tracked for close().
-    const decided = started instanceof Promise ? await server.tracker.pending(started) : started;
-    const end = (reason: TerminateReason, state: unknown): void =>
-      terminateOutside(server, route.handler, reason, request, state);
-    if (decided.type === 'failed') {
-      writeHttpResponse(socket, 500, {});
-      return end(reasons.crash('init', decided.error), undefined);
-    }
-    const result = decided.result;
-    if (result.type === 'respond') {
-      try {
-        checkResponse(result.status, result.headers);
-      } catch (error) {
-        writeHttpResponse(socket, 500, {});
-        return end(reasons.crash('init', error), undefined);
-      }
-      writeHttpResponse(socket, result.status, result.headers, result.body);
-      return end(reasons.normal, undefined);
-    }
-    if (server.tracker.closing) {
-      writeHttpResponse(socket, 503, {});
-      return end(reasons.shutdown, result.state);
-    }
-    let plan: UpgradePlan;
-    try {
-      plan = planUpgrade(req, request, result.options, server);
-    } catch (error) {
-      writeHttpResponse(socket, 500, {});
-      return end(reasons.crash('init', error), result.state);
-    }
-    // ws only speaks 8 and 13; 7 has the same handshake and framing (RFC 6455 drafts 07–17).
-    if (check.version === 7) req.headers['sec-websocket-version'] = '13';
-    server.pool.extras(req, { protocol: plan.protocol, headers: plan.headers });
-    let upgraded = false;
-    server.pool.get(plan.wsOptions).handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      upgraded = true;
-      socket.off('error', ignoreEarlyError);
-      fragmentFloodIsTooBig(ws);
-      startSession({
-        handler: route.handler,
-        state: result.state,
-        ws,
-        socket,
-        req: plan.req,
-        version: check.version,
-        protocol: plan.protocol ?? null,
-        idleTimeout: plan.idleTimeout,
-        maxFrameSize: plan.maxFrameSize,
-        server,
-      });
-    });
-    // ws gave up (the peer left during init, or a header ws refuses): no connection was made.
-    if (!upgraded) {
-      socket.destroy();
-      end(reasons.error('closed'), result.state);
-    }
+    // A synchronous init goes on in the same tick; only an init in flight is waited for (bounded).
+    const answered =
+      started instanceof Promise
+        ? await server.tracker.pending(started, server.initTimeout)
+        : started;
+    upgradeOrAnswer(server, route.handler, req, socket, head, check, request, answered);
   } catch (error) {
     // Only a bug in rodeo gets here; contain it to this socket.
     safeLog(server.logger, 'error', { err: error }, 'upgrade failed');
     socket.destroy();
   }
+}
+
+function upgradeOrAnswer(
+  server: ServerContext,
+  handler: Handler,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  check: HandshakeCheck & { readonly type: 'accept' },
+  request: UpgradeRequest,
+  answered: InitDecision | InitGivenUp,
+): void {
+  const end = (reason: TerminateReason, state: unknown): void =>
+    terminateOutside(server, handler, reason, request, state);
+  if (answered === 'timeout' || answered === 'shutdown') {
+    writeHttpResponse(socket, 503, {});
+    const error = new RodeoError('RODEO_ERR_INIT_TIMEOUT', 'init did not answer in time');
+    return end(answered === 'timeout' ? reasons.crash('init', error) : reasons.shutdown, undefined);
+  }
+  const decided = decideConnection(answered, request);
+  if (decided.type === 'refuse') {
+    writeHttpResponse(socket, 500, {});
+    return end(decided.reason, decided.state);
+  }
+  if (decided.type === 'respond') {
+    writeHttpResponse(socket, decided.status, decided.headers, decided.body);
+    return end(reasons.normal, undefined);
+  }
+  const plan = decided.plan;
+  if (server.tracker.closing) {
+    writeHttpResponse(socket, 503, {});
+    return end(reasons.shutdown, plan.state);
+  }
+  const compress = plan.compress !== false && acceptsDeflateOffer(req, plan.compress);
+  const options: WsOptionSet = {
+    compress: compress ? plan.compress : false,
+    maxPayload: wsSize(plan.maxFrameSize),
+    maxFragments: wsSize(server.maxFragments ?? fragmentLimit(plan.maxFrameSize)),
+    validateUtf8: plan.validateUtf8,
+  };
+  // ws only speaks 8 and 13; 7 has the same handshake and framing (RFC 6455 drafts 07–17).
+  if (check.version === 7) req.headers['sec-websocket-version'] = '13';
+  server.pool.extras(req, {
+    protocol: plan.protocol ?? undefined,
+    headers: plan.headers.map(([name, value]) => `${name}: ${value}`),
+  });
+  let upgraded = false;
+  server.pool.get(options).handleUpgrade(req, socket, head, (ws: WebSocket) => {
+    upgraded = true;
+    socket.off('error', ignoreEarlyError);
+    fragmentFloodIsTooBig(ws);
+    open(server, handler, plan, ws, socket, check.version);
+  });
+  // ws gave up (the peer left during init, or a header ws refuses): no connection was made.
+  if (!upgraded) {
+    socket.destroy();
+    end(reasons.error('closed'), plan.state);
+  }
+}
+
+function open(
+  server: ServerContext,
+  handler: Handler,
+  plan: ConnectionPlan<unknown>,
+  ws: WebSocket,
+  socket: Duplex,
+  version: 7 | 8 | 13,
+): void {
+  const transport = new WsTransport(ws, socket, {
+    maxQueueBytes: server.maxQueueBytes,
+    maxFragments: server.maxFragments,
+    maxMessageSize: plan.maxFrameSize,
+  });
+  startSession({ handler, plan, transport, version, server });
 }
 
 function nobodyElse(): boolean {
@@ -125,83 +146,12 @@ function ignoreEarlyError(): void {
   // The upgrade path writes its answer (or gives up) on its own; the error needs no handling here.
 }
 
-interface UpgradePlan {
-  readonly req: Request;
-  readonly protocol: string | undefined;
-  readonly headers: readonly string[];
-  readonly idleTimeout: number;
-  readonly maxFrameSize: number;
-  readonly wsOptions: {
-    readonly compress: false | Exclude<UpgradeOptions['compress'] & object, boolean>;
-    readonly maxPayload: number;
-    readonly maxFragments: number;
-    readonly validateUtf8: boolean;
-  };
-}
-
-/** Checks `init`'s options; any problem is init's error (HTTP 500, `crash`). */
-function planUpgrade(
-  nodeReq: IncomingMessage,
-  request: Request,
-  options: UpgradeOptions,
-  server: ServerContext,
-): UpgradePlan {
-  const code = 'RODEO_ERR_INVALID_UPGRADE';
-  const idleTimeout = checkDuration(
-    code,
-    'idleTimeout',
-    options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT,
-  );
-  const maxFrameSize = checkSize(
-    code,
-    'maxFrameSize',
-    options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE,
-  );
-  const deflate = options.compress === true ? {} : options.compress || undefined;
-  if (deflate !== undefined) checkDeflateOptions(deflate);
-  const compress = deflate !== undefined && acceptsDeflateOffer(nodeReq, deflate) ? deflate : false;
-  const protocol = options.protocol;
-  if (protocol !== undefined && !offered(request, protocol)) {
-    throw new RodeoError(code, `subprotocol "${protocol}" was not offered by the peer`);
-  }
-  const headers: string[] = [];
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    if (value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) {
-      validateHeaderName(name);
-      validateHeaderValue(name, one);
-      headers.push(`${name}: ${String(one)}`);
-    }
-  }
-  const req = options.reqFilter === undefined ? request : options.reqFilter(request);
-  const maxFragments = server.maxFragments ?? fragmentLimit(maxFrameSize);
-  return {
-    req,
-    protocol,
-    headers,
-    idleTimeout,
-    maxFrameSize,
-    wsOptions: {
-      compress,
-      maxPayload: wsSize(maxFrameSize),
-      maxFragments: wsSize(maxFragments),
-      validateUtf8: options.validateUtf8 ?? true,
-    },
-  };
-}
-
-function offered(request: Request, protocol: string): boolean {
-  const header = request.headers['sec-websocket-protocol'];
-  const joined = typeof header === 'string' ? header : (header ?? []).join(',');
-  return joined.split(',').some((one) => one.trim() === protocol);
-}
-
 /** `terminate` for connections that never reached the engine (no upgrade, or it failed). */
 function terminateOutside(
   server: ServerContext,
   handler: Handler,
   reason: TerminateReason,
-  req: Request,
+  req: UpgradeRequest,
   state: unknown,
 ): void {
   server.metrics.ended(reason, false);

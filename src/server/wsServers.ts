@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import * as wsModule from 'ws';
 import { WebSocketServer, type PerMessageDeflateOptions, type ServerOptions } from 'ws';
-import { RodeoError } from '../handler/errors.js';
 import type { DeflateOptions } from '../handler/handler.js';
 
 /**
@@ -85,7 +84,7 @@ export function createWsServerPool(closeTimeout: number): WsServerPool {
 
 /**
  * Whether the peer's permessage-deflate offers include one the server accepts. ws answers 400 to
- * an unacceptable or unparsable offer, but RFC 7692 §5 and SEMANTICS §3 say a declined offer is not
+ * an unacceptable or unparsable offer, but RFC 7692 §5 (and docs/semantics.md §3) say a declined offer is not
  * an error: rodeo then upgrades without compression.
  */
 export function acceptsDeflateOffer(req: IncomingMessage, options: DeflateOptions): boolean {
@@ -100,23 +99,6 @@ export function acceptsDeflateOffer(req: IncomingMessage, options: DeflateOption
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Checks RFC 7692 and zlib ranges; a bad value is init's error (500), not a silent default. */
-export function checkDeflateOptions(options: DeflateOptions): void {
-  for (const name of ['serverMaxWindowBits', 'clientMaxWindowBits'] as const) {
-    const bits = options[name];
-    if (bits !== undefined && !(Number.isInteger(bits) && bits >= 8 && bits <= 15)) {
-      throw new RodeoError('RODEO_ERR_INVALID_UPGRADE', `${name} must be an integer 8–15`);
-    }
-  }
-  const { level, threshold } = options;
-  if (level !== undefined && !(Number.isInteger(level) && level >= 0 && level <= 9)) {
-    throw new RodeoError('RODEO_ERR_INVALID_UPGRADE', 'level must be an integer 0–9');
-  }
-  if (threshold !== undefined && !(Number.isFinite(threshold) && threshold >= 0)) {
-    throw new RodeoError('RODEO_ERR_INVALID_UPGRADE', 'threshold must be a number ≥ 0');
   }
 }
 

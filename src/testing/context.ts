@@ -1,7 +1,7 @@
 import { Subject, type Observable } from 'rxjs';
 import type { ConnectionContext, ConnectionRef, WebSocketVersion } from '../handler/context.js';
 import type { InfoEvent } from '../handler/events.js';
-import { request, type Request } from '../handler/request.js';
+import { request, type UpgradeRequest } from '../handler/request.js';
 
 /** A context for tests, with a mailbox you can read from and close. */
 export interface TestContext<I> extends ConnectionContext<I> {
@@ -13,7 +13,7 @@ export interface TestContext<I> extends ConnectionContext<I> {
 
 /** What a test context may be given. */
 export interface TestContextOptions {
-  readonly req?: Request;
+  readonly req?: UpgradeRequest;
   readonly compress?: boolean;
   readonly version?: WebSocketVersion;
   readonly protocol?: string | null;

@@ -19,4 +19,4 @@ export { createTestScheduler, marbles } from './marbles.js';
 export type { MarbleHelpers } from './marbles.js';
 export { runConnection } from './runConnection.js';
 export type { RunOptions } from './runConnection.js';
-export { HIBERNATE as hibernated } from '../operators/resultCommands.js';
+export { HIBERNATE as hibernated } from '../operators/outputPort.js';

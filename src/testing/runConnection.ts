@@ -1,10 +1,12 @@
-import { finalize, Observable, of, tap, type SchedulerLike } from 'rxjs';
-import type { ConnectionEvent, InfoEvent } from '../handler/events.js';
+import { Observable, type SchedulerLike } from 'rxjs';
+import type { ConnectionRef } from '../handler/context.js';
 import type { ConnectionOutput } from '../handler/events.js';
-import type { AnyHandler, InitResult } from '../handler/handler.js';
-import { reasons } from '../handler/reasons.js';
-import { request, type Request } from '../handler/request.js';
-import { connection, type ErrorReporter } from '../operators/connection.js';
+import { upgrade, type AnyHandler } from '../handler/handler.js';
+import { request, type UpgradeRequest } from '../handler/request.js';
+import { resolveSetup } from '../operators/connection.js';
+import { Engine, type ConnectionPhase, type ErrorReporter } from '../operators/engine.js';
+import { decideConnection, startInit, type ConnectionDecision } from '../operators/init.js';
+import { OutputPort } from '../operators/outputPort.js';
 import { testContext, type TestContextOptions } from './context.js';
 import { terminal, toEvent, type TestInput } from './events.js';
 
@@ -12,17 +14,22 @@ import { terminal, toEvent, type TestInput } from './events.js';
 export interface RunOptions<S> extends TestContextOptions {
   /** Skip `init` and start from this state (needed when `init` is asynchronous). */
   readonly state?: S;
-  /** Overrides the idle timeout `init` chose (or the default when `state` is given). */
+  /** Overrides the idle timeout `init` chose. */
   readonly idleTimeout?: number;
+  /** Overrides the keepalive interval `init` chose. */
+  readonly keepalive?: number;
   readonly scheduler?: SchedulerLike;
   readonly onError?: ErrorReporter;
 }
 
 /**
- * Runs a handler on the engine, without a socket: `init` (synchronous) decides, then the input
- * events and whatever is sent to `ctx.ref` drive it. Use inside `TestScheduler.run`.
+ * Runs a handler on the engine, without a socket, the way the server runs it: `init` (synchronous)
+ * decides and its options are checked by the server's own planning (`decideConnection`), then the
+ * input events and whatever is sent to `ctx.ref` drive the server's engine. Use inside
+ * `TestScheduler.run`.
  *
- * If `init` answers with plain HTTP the output is just `terminal(normal)`, as on a server.
+ * If `init` answers with plain HTTP the output is just `terminal(normal)`; if it throws or asks for
+ * an impossible upgrade, `terminal(crash('init', error))` — where a server answers 500.
  *
  * @param handler A callback or pipeline handler.
  * @param input$ Frames and events, e.g. from `cold('-a-b', { a: text('hi'), b: peerClose(1000) })`.
@@ -36,60 +43,86 @@ export function runConnection<S, I>(
 ): Observable<ConnectionOutput> {
   return new Observable<ConnectionOutput>((subscriber) => {
     const req = options.req ?? request();
-    const decided = 'state' in options ? undefined : initNow(handler, req);
-    if (decided?.type === 'respond') {
-      handler.terminate?.(reasons.normal, req, undefined as S);
-      return of(terminal(reasons.normal)).subscribe(subscriber);
+    const decided = decide(handler, req, options);
+    if (decided.type !== 'upgrade') {
+      const reason = decided.type === 'respond' ? { type: 'normal' as const } : decided.reason;
+      if (decided.type === 'refuse' && reason.type === 'crash')
+        options.onError?.(reason.error, 'init');
+      handler.terminate?.(
+        reason,
+        req,
+        (decided.type === 'refuse' ? decided.state : undefined) as S,
+      );
+      subscriber.next(terminal(reason));
+      subscriber.complete();
+      return undefined;
     }
-    const upgradeOptions = decided?.options ?? {};
+    const plan = decided.plan;
+    const ref = new EngineRef<I>();
     const ctx = testContext<I>({
       ...options,
-      req: upgradeOptions.reqFilter ? upgradeOptions.reqFilter(req) : req,
-      protocol: options.protocol ?? upgradeOptions.protocol ?? null,
-      compress: options.compress ?? Boolean(upgradeOptions.compress),
+      req: plan.req,
+      protocol: options.protocol ?? plan.protocol,
+      compress: options.compress ?? plan.compress !== false,
     });
-    const idleTimeout = options.idleTimeout ?? upgradeOptions.idleTimeout;
-    return withMailbox(input$, ctx.mailbox$)
-      .pipe(
-        connection(handler, {
-          state: decided ? decided.state : (options.state as S),
-          ctx,
-          ...(idleTimeout === undefined ? {} : { idleTimeout }),
-          ...(options.scheduler ? { scheduler: options.scheduler } : {}),
-          ...(options.onError ? { onError: options.onError } : {}),
-        }),
-        tap((output) => {
-          if (output.type === 'terminal') ctx.end();
-        }),
-        finalize(() => ctx.end()),
-      )
-      .subscribe(subscriber);
-  });
-}
-
-function initNow<S, I>(handler: AnyHandler<S, I>, req: Request): InitResult<S> {
-  const result = handler.init(req);
-  if (typeof (result as { then?: unknown }).then === 'function') {
-    throw new TypeError('init returned a Promise: pass `state` to runConnection to skip init');
-  }
-  return result as InitResult<S>;
-}
-
-/** The input's events with the mailbox's merged in; completes when the input does (socket gone). */
-function withMailbox<I>(
-  input$: Observable<TestInput<I>>,
-  mailbox$: Observable<InfoEvent<I>>,
-): Observable<ConnectionEvent<I>> {
-  return new Observable<ConnectionEvent<I>>((subscriber) => {
-    const mail = mailbox$.subscribe((event) => subscriber.next(event));
+    const engine = new Engine(
+      handler,
+      resolveSetup({
+        ...plan,
+        ctx: { ...ctx, ref: ref.named(ctx.ref.id) },
+        idleTimeout: options.idleTimeout ?? plan.idleTimeout,
+        keepalive: options.keepalive ?? plan.keepalive,
+        ...(options.scheduler ? { scheduler: options.scheduler } : {}),
+        ...(options.onError ? { onError: options.onError } : {}),
+      }),
+      new OutputPort(subscriber),
+    );
+    ref.engine = engine;
     const input = input$.subscribe({
-      next: (value) => subscriber.next(toEvent(value)),
-      error: (err: unknown) => subscriber.error(err),
-      complete: () => subscriber.complete(),
+      next: (value) => engine.next(toEvent(value)),
+      error: (err: unknown) => engine.error(err),
+      complete: () => engine.complete(),
     });
+    engine.start();
     return () => {
       input.unsubscribe();
-      mail.unsubscribe();
+      engine.dispose();
     };
   });
+}
+
+/** `init`'s decision, or a plan with the default options when `state` skips `init`. */
+function decide<S, I>(
+  handler: AnyHandler<S, I>,
+  req: UpgradeRequest,
+  options: RunOptions<S>,
+): ConnectionDecision<S> {
+  if ('state' in options) {
+    return decideConnection<S>({ type: 'ok', result: upgrade(options.state) }, req);
+  }
+  const started = startInit(handler as AnyHandler<unknown, unknown>, req);
+  if (started instanceof Promise) {
+    throw new TypeError('init returned a Promise: pass `state` to runConnection to skip init');
+  }
+  return decideConnection<S>(started, req);
+}
+
+/** The test connection's ref: `send` goes through the engine's mailbox, as on a server. */
+class EngineRef<I> implements ConnectionRef<I> {
+  id = '';
+  engine: { offer(info: I): boolean; readonly phase: ConnectionPhase } | undefined;
+
+  named(id: string): this {
+    this.id = id;
+    return this;
+  }
+
+  send(info: I): boolean {
+    return this.engine?.offer(info) ?? false;
+  }
+
+  get closed(): boolean {
+    const phase = this.engine?.phase;
+    return phase === 'closing' || phase === 'ended';
+  }
 }

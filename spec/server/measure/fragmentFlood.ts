@@ -1,5 +1,5 @@
 /**
- * Measures what a flood of 1-byte fragments costs the server (issue 3 point 11).
+ * Measures what a flood of 1-byte fragments costs the server.
  *
  *   npx tsx spec/server/measure/fragmentFlood.ts
  *

@@ -1,5 +1,5 @@
 /**
- * Measures idle memory per connection with and without `hibernate` (issue 3 point 8).
+ * Measures idle memory per connection with and without `hibernate`.
  *
  *   npx tsx spec/server/measure/hibernate.ts [connections=500]
  *

@@ -48,7 +48,7 @@ describe('outbound queue bound', () => {
     const peer = await rawPeer(server, '/flood');
     peer.socket.pause();
     const { reason } = await handler.terminated();
-    expect(reason).toEqual({ type: 'backpressure' });
+    expect(reason).toEqual({ type: 'backpressure', queue: 'outbound' });
     expect(server.metrics.peakQueueBytes).toBeGreaterThan(0);
     expect(server.metrics.peakQueueBytes).toBeLessThanOrEqual(maxQueueBytes);
     // Once the peer reads again, it finds the data frames and then the 1008 close frame.

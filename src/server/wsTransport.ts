@@ -1,0 +1,200 @@
+import type { Duplex } from 'node:stream';
+import WebSocket from 'ws';
+import type { OutFrame } from '../handler/frames.js';
+import type { SendOutcome } from '../operators/port.js';
+import { wsMessageLimits } from './limits.js';
+import { ReceivedText } from './receivedText.js';
+import { forwardSocketEvents } from './socketEvents.js';
+import type { SerializedFrame, Transport, TransportSink } from './transport.js';
+import {
+  deflateParams,
+  releaseDeflateContexts,
+  senderIsIdle,
+  setMessageLimits,
+} from './wsInternals.js';
+
+/**
+ * The transport port on `ws`: a WebSocket over HTTP/1.1. Writes are corked for the rest of the
+ * tick, so the frames of one result — and everything produced while handling one read — leave in
+ * one write; the outbound queue is bounded (`maxQueueBytes`). Reading, compression and limits map
+ * onto ws (its private fields only through `wsInternals`); events come from `socketEvents`.
+ *
+ * A class with the connection's state in fields, so that an idle connection holds no closures.
+ */
+export class WsTransport implements Transport {
+  readonly ws: WebSocket;
+  readonly #socket: Duplex;
+  readonly #maxQueueBytes: number;
+  readonly #maxFragments: number | undefined;
+  readonly compressed: boolean;
+  /** Where events go, once `listen` was called. */
+  sink: TransportSink | undefined;
+  /** The message size limit in force (bytes, or `Infinity`). */
+  maxMessageSize = 0;
+  #compress = true;
+  #corked = false;
+  /**
+   * With permessage-deflate a data frame stays inside ws after `send` returns (while it is
+   * compressed, and everything behind it): those are counted, so hibernation waits for them.
+   */
+  #inFlight = 0;
+  #idleListeners: (() => void)[] | undefined;
+  /** ws's completion callback for compressed sends, created on the first one. */
+  #sent: (() => void) | undefined;
+
+  constructor(
+    ws: WebSocket,
+    socket: Duplex,
+    limits: {
+      readonly maxQueueBytes: number;
+      readonly maxFragments: number | undefined;
+      readonly maxMessageSize: number;
+    },
+  ) {
+    this.ws = ws;
+    this.#socket = socket;
+    this.#maxQueueBytes = limits.maxQueueBytes;
+    this.#maxFragments = limits.maxFragments;
+    this.compressed = deflateParams(ws) !== undefined;
+    this.setMaxMessageSize(limits.maxMessageSize);
+  }
+
+  get queuedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  listen(sink: TransportSink): void {
+    this.sink = sink;
+    forwardSocketEvents(this.ws, this.#socket, this);
+    if (this.#socket.destroyed) sink.released();
+  }
+
+  send(frames: readonly OutFrame[]): SendOutcome {
+    const ws = this.ws;
+    if (ws.readyState !== WebSocket.OPEN) return 'sent';
+    this.#cork();
+    for (let i = 0; i < frames.length; i++) {
+      if (!this.#write(frames[i] as OutFrame)) return 'overflow';
+    }
+    return 'sent';
+  }
+
+  sendSerialized(serialized: SerializedFrame): boolean {
+    const ws = this.ws;
+    if (ws.readyState !== WebSocket.OPEN) return false;
+    // Behind a send that ws is still compressing, raw bytes would overtake it: use ws's queue.
+    if (!senderIsIdle(ws)) return this.send([serialized.frame]) === 'sent';
+    if (!this.#fits(serialized.buffers)) return false;
+    this.#cork();
+    for (const buffer of serialized.buffers) this.#socket.write(buffer);
+    return true;
+  }
+
+  setReading(on: boolean): void {
+    if (on) this.ws.resume();
+    else this.ws.pause();
+  }
+
+  setCompression(on: boolean): void {
+    this.#compress = on;
+  }
+
+  setMaxMessageSize(bytes: number): void {
+    this.maxMessageSize = bytes;
+    setMessageLimits(this.ws, wsMessageLimits(bytes, this.compressed, this.#maxFragments));
+  }
+
+  hibernate(done: (released: number) => void): void {
+    // After the frames already returned are compressed and written, and after the current I/O
+    // callback has unwound: closing zlib inside its own flush callback is unsafe.
+    this.#whenIdle(() =>
+      setImmediate(() =>
+        done(this.sink?.forwarding === true ? releaseDeflateContexts(this.ws) : 0),
+      ),
+    );
+  }
+
+  finish(abrupt: boolean): void {
+    // Without a close handshake to wait for (socket error, peer vanished), release the socket now.
+    if (abrupt) this.ws.terminate();
+    // A paused socket could never read the peer's close reply: read again to finish the handshake.
+    else if (this.ws.isPaused) this.ws.resume();
+  }
+
+  destroy(): void {
+    this.#socket.destroy();
+  }
+
+  /** Ends the batch started by `#cork` (run on the next tick). */
+  uncork(): void {
+    this.#corked = false;
+    this.#socket.uncork();
+  }
+
+  /** Writes one frame; `false` if it would pass the outbound bound (it is not queued). */
+  #write(frame: OutFrame): boolean {
+    const ws = this.ws;
+    switch (frame.type) {
+      case 'text':
+      case 'binary': {
+        // A received text frame sent back as is goes out as the bytes it came in as.
+        const data =
+          frame.type === 'text' ? (ReceivedText.bytesOf(frame) ?? frame.data) : frame.data;
+        if (!this.#fits(typeof data === 'string' ? data : data.byteLength)) return false;
+        const options = { binary: frame.type === 'binary', compress: this.#compress };
+        if (this.compressed) {
+          this.#inFlight++;
+          ws.send(data, options, (this.#sent ??= () => this.#onSent()));
+        } else ws.send(data, options);
+        return true;
+      }
+      case 'ping':
+        ws.ping(frame.data);
+        return true;
+      case 'pong':
+        ws.pong(frame.data);
+        return true;
+      case 'close':
+        if (frame.code === undefined) ws.close();
+        else ws.close(frame.code, frame.reason);
+        return true;
+    }
+  }
+
+  // Everything written until the next tick is batched into one write (one TCP segment when small).
+  #cork(): void {
+    if (this.#corked) return;
+    this.#corked = true;
+    this.#socket.cork();
+    process.nextTick(uncork, this);
+  }
+
+  /** Whether a message of `size` (a string or buffers are measured only if needed) fits. */
+  #fits(size: number | string | readonly Buffer[]): boolean {
+    const queued = this.ws.bufferedAmount;
+    // An empty queue always takes one message, so a message larger than the bound can still go
+    // (and the common case, an empty queue, never measures the message).
+    return queued === 0 || queued + byteLength(size) <= this.#maxQueueBytes;
+  }
+
+  /** Runs `listener` once no compressed send is in flight (at once if none is). */
+  #whenIdle(listener: () => void): void {
+    if (this.#inFlight === 0) listener();
+    else (this.#idleListeners ??= []).push(listener);
+  }
+
+  #onSent(): void {
+    if (--this.#inFlight !== 0 || this.#idleListeners === undefined) return;
+    for (const listener of this.#idleListeners.splice(0)) listener();
+  }
+}
+
+function uncork(transport: WsTransport): void {
+  transport.uncork();
+}
+
+function byteLength(size: number | string | readonly Buffer[]): number {
+  if (typeof size === 'number') return size;
+  if (typeof size === 'string') return Buffer.byteLength(size);
+  return size.reduce((sum, buffer) => sum + buffer.length, 0);
+}
