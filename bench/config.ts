@@ -56,6 +56,6 @@ export function settings(quick: boolean, pin = false, jsRoot: string | null = nu
     idleRounds: quick ? 2 : 3,
     handshakeConcurrency: 32,
     broadcast: { group: 1000, window: 4 },
-    scaleOut: { group: quick ? 2000 : 10_000, window: 4, rate: 10_000, pairs: 100 },
+    scaleOut: { group: quick ? 2000 : 10_000, window: 16, rate: 10_000, pairs: 100 },
   };
 }

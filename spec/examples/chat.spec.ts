@@ -24,6 +24,9 @@ class RecordingRegistry implements Registry {
   register(): Promise<boolean> {
     return Promise.resolve(true);
   }
+  unregister(): boolean {
+    return true;
+  }
   whereis(): undefined {
     return undefined;
   }

@@ -1,10 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from './redisServer.js';
-import { connectTo, eventually, startNode, stopAll, type JsonClient } from './support.js';
+import {
+  connectTo,
+  eventually,
+  newCluster,
+  startNode,
+  stopAll,
+  type JsonClient,
+} from './support.js';
 
 let redis: TestRedis;
 beforeAll(async () => void (redis = await startRedis()));
 afterAll(async () => redis?.stop());
+beforeEach(() => void newCluster());
 afterEach(stopAll);
 
 type Peer = JsonClient & { name: string; id: string; pid: number; registered: boolean };

@@ -100,8 +100,22 @@ describe('RedisRegistry in process', () => {
     if (far === undefined) throw new Error('unreachable');
     const notLocal = expect.objectContaining({ code: 'RODEO_ERR_NOT_LOCAL' });
     expect(() => b.registry.join('g', far)).toThrow(notLocal);
+    expect(() => b.registry.leave('peers', far)).toThrow(notLocal);
     await expect(b.registry.register('x', far)).rejects.toThrow(notLocal);
     expect(JSON.parse(JSON.stringify(far))).toEqual({ id: far.id, closed: false });
+  });
+
+  it('gives a name up on one node; the others see it free and can take it', async () => {
+    const [a, b] = await pair();
+    await client(wsUrl(a.server, '/peer?name=nick'));
+    await eventually(() => b.registry.whereis('nick') !== undefined, 5000, 'nick seen on b');
+    const holder = a.registry.whereis('nick');
+    if (holder === undefined) throw new Error('unreachable');
+    expect(a.registry.unregister('nick', holder)).toBe(true);
+    expect(a.registry.unregister('nick', holder)).toBe(false);
+    await eventually(() => b.registry.whereis('nick') === undefined, 5000, 'nick free on b');
+    const taker = await client(wsUrl(b.server, '/peer?name=nick'));
+    expect(JSON.parse((await message(taker)).data.toString())).toMatchObject({ registered: true });
   });
 
   it('fails to connect with a typed error when Redis is not there', async () => {

@@ -1,10 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startRedis, type TestRedis } from './redisServer.js';
-import { connectTo, eventually, startNode, stopAll, type JsonClient } from './support.js';
+import {
+  clusterPrefix,
+  connectTo,
+  eventually,
+  newCluster,
+  startNode,
+  stopAll,
+  type JsonClient,
+} from './support.js';
 
 let redis: TestRedis;
 beforeAll(async () => void (redis = await startRedis()));
 afterAll(async () => redis?.stop());
+beforeEach(() => void newCluster());
 afterEach(stopAll);
 
 /** Opens `/peer?name=…` and waits until it is registered. */
@@ -187,7 +196,7 @@ describe('RedisRegistry guarantees', () => {
         'B3:abc5:peers19:x',
         'S3:abc2:r15:x',
       ]) {
-        await client.publish('rodeo:all', junk);
+        await client.publish(`${clusterPrefix()}:all`, junk);
       }
     } finally {
       await client.close();

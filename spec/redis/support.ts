@@ -1,7 +1,8 @@
 /**
  * Helpers for the Redis specs: rodeo nodes as real child processes (`spec/fixtures/redisNode.ts`),
  * `ws` clients with a JSON inbox, and bounded polling. Everything started here is stopped by
- * `stopAll()` (call it in `afterEach`).
+ * `stopAll()` (call it in `afterEach`); `newCluster()` (in `beforeEach`) gives each test its own
+ * key prefix.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -22,13 +23,29 @@ export interface TestNode {
 }
 
 const children = new Set<ChildProcess>();
+let clusters = 0;
+let prefix = 'rodeo-spec-0';
+
+/**
+ * Starts a fresh cluster: nodes started from now on use a key prefix of their own, so names and
+ * leases left by the previous test's killed nodes do not meet them.
+ */
+export function newCluster(): string {
+  prefix = `rodeo-spec-${process.pid}-${++clusters}`;
+  return prefix;
+}
+
+/** The key and channel prefix of the current cluster. */
+export function clusterPrefix(): string {
+  return prefix;
+}
 const sockets = new Set<WebSocket>();
 
 /** Starts a node on port 0 (or `workers` cluster workers on one port) against `redisUrl`. */
 export async function startNode(redisUrl: string, workers = 0): Promise<TestNode> {
   const child = fork(NODE, [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, REDIS_URL: redisUrl, WORKERS: String(workers) },
+    env: { ...process.env, REDIS_URL: redisUrl, WORKERS: String(workers), PREFIX: prefix },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.add(child);

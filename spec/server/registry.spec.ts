@@ -47,9 +47,9 @@ describe('LocalRegistry (in process)', () => {
     a.closed = true;
     expect(registry.whereis('ann')).toBeUndefined();
     expect(await registry.register('ann', b)).toBe(true);
-    registry.unregister('ann', a);
+    expect(registry.unregister('ann', a)).toBe(false);
     expect(registry.whereis('ann')).toBe(b);
-    registry.unregister('ann');
+    expect(registry.unregister('ann', b)).toBe(true);
     expect(registry.whereis('ann')).toBeUndefined();
     expect(a.closed && (await registry.register('x', a))).toBe(false);
   });

@@ -207,6 +207,16 @@ export class RedisLink implements LinkMetrics {
     }
   }
 
+  /** Loads scripts into Redis's cache (after a restart it is empty), so EVALSHA finds them. */
+  async load(scripts: readonly Script[]): Promise<void> {
+    const options = { timeout: this.#options.commandTimeout };
+    await Promise.all(
+      scripts.map((script) =>
+        this.#commands.sendCommand(['SCRIPT', 'LOAD', script.source], options),
+      ),
+    );
+  }
+
   /** Counts one cross-node message that did not go; the first of an outage is logged. */
   drop(): void {
     this.dropped++;

@@ -111,11 +111,19 @@ export class RedisRegistry implements Registry, RemoteSender {
     if (remote !== undefined && !remote.closed) return false;
     if (!(await this.#claimInRedis(name, ref))) return false;
     if (ref.closed || !this.#local.claim(name, ref)) {
-      this.#release(ref.id, [name]);
+      this.#release(ref.id, [name], encode('E', [this.node, ref.id]));
       return false;
     }
     this.#announced.set(ref.id, ref);
     this.#link.publish(this.#all, encode('N', [this.node, name, ref.id]));
+    return true;
+  }
+
+  /** Frees the name here and in Redis (if `ref` still owns it there) and tells the others. */
+  unregister(name: string, ref: AnyRef): boolean {
+    const own = this.#isOwn(ref);
+    if (!this.#local.unregister(name, ref)) return false;
+    if (own) this.#release(ref.id, [name], encode('U', [this.node, name, ref.id]));
     return true;
   }
 
@@ -134,9 +142,10 @@ export class RedisRegistry implements Registry, RemoteSender {
   }
 
   leave(group: string, ref: AnyRef): void {
+    const own = this.#isOwn(ref);
     if (!this.#local.holdingsOf(ref).groups.has(group)) return;
     this.#local.leave(group, ref);
-    if (this.#isOwn(ref)) this.#link.publish(this.#all, encode('L', [this.node, group, ref.id]));
+    if (own) this.#link.publish(this.#all, encode('L', [this.node, group, ref.id]));
   }
 
   /** This node's members first (in join order), then the other nodes' as last heard. */
@@ -219,21 +228,25 @@ export class RedisRegistry implements Registry, RemoteSender {
     }
   }
 
-  /** Frees names in Redis (those `id` still owns) and tells the others the connection ended. */
-  #release(id: string, names: readonly string[]): void {
-    const end = encode('E', [this.node, id]);
+  /**
+   * Frees names in Redis (those `id` still owns) and publishes `message` (the connection's end, or
+   * one name given up) in the same step.
+   */
+  #release(id: string, names: readonly string[], message: Buffer): void {
     if (names.length === 0 || !this.#link.ready) {
-      this.#link.publish(this.#all, end);
+      this.#link.publish(this.#all, message);
       return;
     }
     const keys = [this.#keys.names, this.#keys.myNames];
-    this.#link.run(RELEASE, keys, [id, this.#all, end, ...names]).catch(() => this.#link.drop());
+    this.#link
+      .run(RELEASE, keys, [id, this.#all, message, ...names])
+      .catch(() => this.#link.drop());
   }
 
   #ended(ref: AnyRef, names: ReadonlySet<string>): void {
     if (this.#announced.get(ref.id) !== ref) return;
     this.#announced.delete(ref.id);
-    this.#release(ref.id, [...names]);
+    this.#release(ref.id, [...names], encode('E', [this.node, ref.id]));
   }
 
   #state(): NodeState {
@@ -280,6 +293,7 @@ export class RedisRegistry implements Registry, RemoteSender {
   async #announceOnce(): Promise<void> {
     const { nodes, names, nameSets } = this.#keys;
     const args = [nameSets, this.#all, this.node, String(this.#options.lease)];
+    await this.#link.load([REGISTER, RELEASE, HEARTBEAT, LEAVE]);
     await this.#link.run(HEARTBEAT, [nodes, names], args);
     const claims = [...this.#announced.values()].flatMap((ref) =>
       [...this.#local.holdingsOf(ref).names].map(async (name) => {

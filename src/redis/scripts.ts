@@ -55,8 +55,8 @@ redis.call('SADD', KEYS[3], ARGV[1])
 return 1`);
 
 /**
- * KEYS: names, this node's name set. ARGV: ref id, channel, `end` message, names…
- * Frees the names a connection held (those it still owns) and publishes its end.
+ * KEYS: names, this node's name set. ARGV: ref id, channel, message, names…
+ * Frees names a connection held (those it still owns) and publishes its end (or `unname`).
  */
 export const RELEASE = script(`for i = 4, #ARGV do
   if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[1] then redis.call('HDEL', KEYS[1], ARGV[i]) end

@@ -21,6 +21,11 @@ export interface Registry {
    * could not be claimed everywhere). The name is freed when the connection ends.
    */
   register(name: string, ref: ConnectionRef<any>): Promise<boolean>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /**
+   * Frees `name` if `ref` holds it, so a connection can give up a name while it lives (a chat
+   * member changing nick); `false`, and nothing changes, if another connection or nobody holds it.
+   */
+  unregister(name: string, ref: ConnectionRef<any>): boolean; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The connection registered under `name`, if it is still alive. */
   whereis<I>(name: string): ConnectionRef<I> | undefined;
   /** Adds `ref` to `group` (no-op if already in it); it leaves when the connection ends. */
@@ -71,6 +76,11 @@ interface Holdings {
   readonly groups: Set<string>;
 }
 
+const NOTHING_HELD: { names: ReadonlySet<string>; groups: ReadonlySet<string> } = Object.freeze({
+  names: new Set<string>(),
+  groups: new Set<string>(),
+});
+
 let lastConnectionId = 0;
 
 /** The process-wide connection id sequence: `c1`, `c2`, … */
@@ -103,12 +113,11 @@ export class LocalRegistry implements Registry {
     return true;
   }
 
-  /** Frees `name` (if `ref` is given, only while it names `ref`). */
-  unregister(name: string, ref?: AnyRef): void {
-    const named = this.#names.get(name);
-    if (named === undefined || (ref !== undefined && named !== ref)) return;
+  unregister(name: string, ref: AnyRef): boolean {
+    if (this.#names.get(name) !== ref) return false;
     this.#names.delete(name);
-    this.#held.get(named)?.names.delete(name);
+    this.#held.get(ref)?.names.delete(name);
+    return true;
   }
 
   whereis<I>(name: string): ConnectionRef<I> | undefined {
@@ -116,7 +125,7 @@ export class LocalRegistry implements Registry {
     if (ref === undefined) return undefined;
     // Refs made elsewhere have no end notification: drop them lazily once closed.
     if (ref.closed) {
-      this.unregister(name);
+      this.unregister(name, ref);
       return undefined;
     }
     return ref as ConnectionRef<I>;
@@ -151,7 +160,7 @@ export class LocalRegistry implements Registry {
 
   /** The names and groups `ref` holds here (empty sets if none). */
   holdingsOf(ref: AnyRef): { names: ReadonlySet<string>; groups: ReadonlySet<string> } {
-    return this.#held.get(ref) ?? { names: new Set(), groups: new Set() };
+    return this.#held.get(ref) ?? NOTHING_HELD;
   }
 
   send<I>(name: string, info: I): boolean {
