@@ -19,17 +19,39 @@ export default tseslint.config(
     },
   },
   {
-    // rodeo/redis is its own entry point: nothing else in src loads it or a Redis client.
-    files: ['src/server/**', 'src/cluster/**', 'src/index.ts'],
+    // Only the ws adapter imports ws; only rodeo/redis (its own entry point) loads Redis.
+    files: ['src/**'],
+    ignores: [
+      'src/server/ws/**',
+      'src/handler/**',
+      'src/operators/**',
+      'src/testing/**',
+      'src/redis/**',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: ['redis'],
+          paths: [
+            { name: 'ws', message: 'Only the ws adapter (src/server/ws) imports ws.' },
+            { name: 'redis', message: 'Only rodeo/redis loads Redis.' },
+          ],
           patterns: [
             { group: ['**/redis/*', '../redis'], message: 'Only rodeo/redis loads Redis.' },
             { group: ['rxjs/internal/*'], message: 'Use public RxJS only.' },
           ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/redis/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'ws', message: 'Only the ws adapter (src/server/ws) imports ws.' }],
+          patterns: [{ group: ['rxjs/internal/*'], message: 'Use public RxJS only.' }],
         },
       ],
     },

@@ -1,62 +1,44 @@
 /**
  * Chat: every connection joins one group; a message is broadcast to the whole group (serialized
- * once, whatever the number of members). Nick from `/chat?nick=ann`, changed with `/nick bob`.
- * Everything on the wire is JSON, see {@link ChatEvent}.
+ * once, whatever the number of members). Nick from `/chat?nick=ann`, changed with `/nick bob`;
+ * nicks are unique. Each connection may send 5 messages a second (bursts of 10), the room carries
+ * 50 a second; over that the sender gets an error event, and a connection refused 20 times in a
+ * row is closed with 1008. Messages over 4 KiB close with 1009. Wire format: {@link ChatEvent}.
  */
-import { ok, text, upgrade, type Handler, type Registry } from '../src/index.js';
+import { ok, upgrade, type Handler, type Registry } from '../src/index.js';
+import { CHAT_LIMITS, ChatRoom, type ChatLimits, type ChatState } from './chatRoom.js';
 
-/** The group every chat connection joins. */
-export const CHAT_GROUP = 'chat';
+export { CHAT_GROUP, type ChatErrorCode, type ChatEvent } from './chatEvents.js';
+export { CHAT_LIMITS, type ChatLimits, type ChatState } from './chatRoom.js';
+export { MAX_NICK, MAX_TEXT } from './chatText.js';
 
-/** Longest nick kept, in characters. */
-export const MAX_NICK = 24;
+/** Largest chat frame in bytes: 1000 characters of up to 4 UTF-8 bytes each, and a margin. */
+export const CHAT_MAX_FRAME_SIZE = 4096;
 
-/** What clients receive, as JSON text frames. */
-export type ChatEvent =
-  | { readonly type: 'joined' | 'left'; readonly nick: string }
-  | { readonly type: 'renamed'; readonly from: string; readonly nick: string }
-  | { readonly type: 'message'; readonly nick: string; readonly text: string };
-
-/** A chat connection's state. */
-export interface ChatState {
-  readonly nick: string;
+/** Options of the chat handler. */
+export interface ChatOptions {
+  /** Rate limits (default {@link CHAT_LIMITS}). */
+  readonly limits?: ChatLimits;
+  /** Monotonic milliseconds for the allowances (default `performance.now`); tests freeze it. */
+  readonly now?: () => number;
 }
 
 /**
- * A chat handler on `registry`. Leaving the group is the registry's job (members leave when their
- * connection ends); the handler only tells the others.
+ * A chat handler on `registry`: one room. Leaving the group and freeing the nick are the
+ * registry's job (both end with the connection); the handler only tells the others.
  *
- * @param registry Where the group lives; the same registry the server was given.
+ * @param registry Where the group and the nicks live; the same registry the server was given.
+ * @param options Limits and clock.
  * @return The chat handler.
  */
-export function chatHandler(registry: Registry): Handler<ChatState> {
-  let guests = 0;
-  const tell = (event: ChatEvent): void =>
-    void registry.broadcast(CHAT_GROUP, text(JSON.stringify(event)));
+export function chatHandler(registry: Registry, options: ChatOptions = {}): Handler<ChatState> {
+  const now = options.now ?? (() => performance.now());
+  const room = new ChatRoom(registry, options.limits ?? CHAT_LIMITS, now);
   return {
-    init: (req) => upgrade({ nick: cleanNick(req.query['nick']) ?? `guest-${++guests}` }),
-    websocketInit: (state, ctx) => {
-      registry.join(CHAT_GROUP, ctx.ref);
-      tell({ type: 'joined', nick: state.nick });
-      return ok(state);
-    },
-    websocketHandle: (frame, state) => {
-      if (frame.type !== 'text' || frame.data.trim() === '') return ok(state);
-      if (!frame.data.startsWith('/nick ')) {
-        tell({ type: 'message', nick: state.nick, text: frame.data });
-        return ok(state);
-      }
-      const nick = cleanNick(frame.data.slice('/nick '.length));
-      if (nick !== undefined) tell({ type: 'renamed', from: state.nick, nick });
-      return ok({ nick: nick ?? state.nick });
-    },
+    init: (req) => upgrade(room.arrive(req.query['nick']), { maxFrameSize: CHAT_MAX_FRAME_SIZE }),
+    websocketInit: (state, ctx) => room.enter(state, ctx.ref),
+    websocketHandle: (frame, state, ctx) => room.receive(frame, state, ctx.ref),
     websocketInfo: (_info, state) => ok(state),
-    terminate: (_reason, _req, state) => tell({ type: 'left', nick: state.nick }),
+    terminate: (_reason, _req, state) => state && room.depart(state),
   };
-}
-
-/** A trimmed, length-limited nick, or `undefined` when nothing usable is left. */
-function cleanNick(raw: string | undefined): string | undefined {
-  const nick = raw?.trim().slice(0, MAX_NICK);
-  return nick === undefined || nick === '' ? undefined : nick;
 }

@@ -1,21 +1,34 @@
 /**
- * `npm start`: the demo on `PORT` (default 8080) and `HOST` (default 0.0.0.0).
- * `ECHO_MAX_FRAME_SIZE` (bytes) sets `/echo`'s message limit. SIGINT/SIGTERM close gracefully.
+ * `npm start`: the demo, configured by environment variables (see `demoEnv.ts`; a bad value exits
+ * with status 2). SIGINT and SIGTERM close every connection with 1001 and exit 0; a second signal
+ * exits at once with 1.
  */
-import { startDemo } from './demoServer.js';
+import { DemoEnvError, demoOptionsFromEnv } from './demoEnv.js';
+import { startDemo, type DemoOptions } from './demoServer.js';
 
-const demo = await startDemo({
-  port: envInteger('PORT', 0) ?? 8080,
-  host: process.env['HOST'] || '0.0.0.0',
-  echoMaxFrameSize: envInteger('ECHO_MAX_FRAME_SIZE', 1),
+/**
+ * A second signal sooner than this after the first is the same request delivered twice: under
+ * `npm start`, a Ctrl-C reaches the demo from the terminal and again forwarded by npm.
+ */
+const REPEAT_WINDOW_MS = 1000;
+
+const options = readOptions();
+const demo = await startDemo(options).catch((err: unknown) => {
+  console.error(`cannot start the demo on ${options.host}:${options.port}: ${String(err)}`);
+  process.exit(1);
 });
 console.log(`rodeo demo on ${demo.url} (ws routes: /echo /pipeline-echo /chat /clock)`);
 
-let closing = false;
+let firstSignalAt: number | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (closing) process.exit(1); // a second signal: stop waiting
-    closing = true;
+    const now = performance.now();
+    if (firstSignalAt !== undefined) {
+      if (now - firstSignalAt < REPEAT_WINDOW_MS) return;
+      console.error(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    firstSignalAt = now;
     console.log(`${signal}: closing connections…`);
     demo.close().then(
       () => process.exit(0),
@@ -27,12 +40,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-/** An integer ≥ `min` from the environment, `undefined` when unset; anything else exits. */
-function envInteger(name: string, min: number): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (Number.isSafeInteger(value) && value >= min) return value;
-  console.error(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(raw)}`);
-  process.exit(2);
+function readOptions(): DemoOptions {
+  try {
+    return demoOptionsFromEnv(process.env);
+  } catch (err) {
+    if (!(err instanceof DemoEnvError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
 }

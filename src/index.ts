@@ -122,6 +122,7 @@ export {
 export type { Metrics, MetricsSnapshot, TerminatedCounts } from './server/metrics.js';
 export { allowOrigins, chooseProtocol } from './server/negotiate.js';
 export type { ServeOptions, ServerOptions } from './server/options.js';
+export type { RequireUpgrade } from './server/plainRequest.js';
 export { LocalRegistry } from './server/registry.js';
 export type { LocalRegistryOptions, RefEndListener, Registry } from './server/registry.js';
 export type { Routes } from './server/routes.js';

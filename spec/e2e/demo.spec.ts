@@ -8,9 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startDemo, type Demo } from '../../examples/demoServer.js';
+import { startDemo, type Demo, type DemoOptions } from '../../examples/demoServer.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const SECTIONS = ['echo', 'chat', 'clock'] as const;
+type Section = (typeof SECTIONS)[number];
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -23,6 +25,9 @@ const ARGS = [
 ];
 /** Longest wait for anything on the page; a hang fails the test instead of stalling it. */
 const WAIT = 10_000;
+/** Short timeouts, so a page left alone passes the idle timeout within a test. */
+const IDLE_TIMEOUT = 1500;
+const DEMO: DemoOptions = { port: 0, host: '127.0.0.1', idleTimeout: IDLE_TIMEOUT, keepalive: 500 };
 
 describe('demo page in Chromium', { timeout: 60_000 }, () => {
   let demo: Demo | undefined;
@@ -37,7 +42,7 @@ describe('demo page in Chromium', { timeout: 60_000 }, () => {
       );
     }
     pageErrors = [];
-    demo = await startDemo({ port: 0, host: '127.0.0.1' });
+    demo = await startDemo(DEMO);
     profile = await mkdtemp(join(tmpdir(), 'rodeo-e2e-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -53,6 +58,12 @@ describe('demo page in Chromium', { timeout: 60_000 }, () => {
     context = demo = profile = undefined;
   }, 60_000);
 
+  /** The demo the page talks to now. */
+  function running(): Demo {
+    if (!demo) throw new Error('not started');
+    return demo;
+  }
+
   async function openPage(): Promise<Page> {
     if (!context || !demo) throw new Error('not started');
     const page = await context.newPage();
@@ -64,11 +75,15 @@ describe('demo page in Chromium', { timeout: 60_000 }, () => {
 
   it('echoes what a person types', async () => {
     const page = await openPage();
-    await page.locator('#echo-status', { hasText: /^open$/ }).waitFor();
+    await connected(page, 'echo');
     await page.fill('#echo-input', 'hello, rodeo 🤠');
     await page.click('#echo-send');
     await page.locator('#echo-log li.received', { hasText: 'hello, rodeo 🤠' }).waitFor();
     expect(await page.inputValue('#echo-input')).toBe('');
+    // A log keeps its last 500 lines only.
+    await page.evaluate(`for (let i = 0; i < 600; i++) log($('echo-log'), 'line ' + i)`);
+    expect(await page.locator('#echo-log li').count()).toBe(500);
+    expect(await page.locator('#echo-log li').first().textContent()).toBe('line 100');
     expect(pageErrors).toEqual([]);
   });
 
@@ -90,12 +105,59 @@ describe('demo page in Chromium', { timeout: 60_000 }, () => {
     await ann.locator('#chat-log li', { hasText: '* robert left' }).waitFor();
     expect(pageErrors).toEqual([]);
   });
+
+  it('keeps a page that only listens connected past the idle timeout (keepalive pings)', async () => {
+    const page = await openPage();
+    await joinChat(page, 'ann');
+    for (const section of SECTIONS) await connected(page, section);
+    // Two idle timeouts and then some, read off the server's own clock on the page.
+    const until = Date.now() + 2 * IDLE_TIMEOUT + 500;
+    await page.waitForFunction(
+      `Date.parse(document.getElementById('clock').textContent) > ${until}`,
+    );
+    for (const section of SECTIONS) {
+      expect(await page.textContent(`#${section}-status`)).toBe('connected');
+      expect(await page.getAttribute(`#${section}-status`, 'data-closes')).toBe('0');
+    }
+    await say(page, 'still here');
+    await page.locator('#chat-log li', { hasText: 'ann: still here' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('says when the server went away, and reconnects once it is back on the same port', async () => {
+    const page = await openPage();
+    await joinChat(page, 'ann');
+    await connected(page, 'echo');
+    await connected(page, 'clock');
+    const port = running().port;
+
+    await running().close();
+    for (const section of SECTIONS) {
+      await page
+        .locator(`#${section}-status`, { hasText: /^closed \(1001\) — reconnecting in \d+ s…$/ })
+        .waitFor();
+    }
+    demo = await startDemo({ ...DEMO, port });
+    for (const section of SECTIONS) await connected(page, section);
+    await page.locator('#chat-log li', { hasText: '* ann joined' }).nth(1).waitFor();
+    await page.fill('#echo-input', 'back again');
+    await page.click('#echo-send');
+    await page.locator('#echo-log li.received', { hasText: 'back again' }).waitFor();
+    const ticked = (await page.textContent('#clock')) ?? '';
+    await page.locator('#clock', { hasNotText: ticked }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
 });
 
 async function joinChat(page: Page, nick: string): Promise<void> {
   await page.fill('#chat-nick', nick);
   await page.click('#chat-join');
-  await page.locator('#chat-status', { hasText: /^open$/ }).waitFor();
+  await connected(page, 'chat');
+}
+
+/** Waits until the section's status says its socket is open. */
+async function connected(page: Page, section: Section): Promise<void> {
+  await page.locator(`#${section}-status`, { hasText: /^connected$/ }).waitFor();
 }
 
 async function say(page: Page, line: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,62 +9,108 @@ import { closed, openClient, terminateAll } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** `npm start` = `tsx examples/demo.ts`, run as a real process. */
-describe('examples/demo.ts', () => {
+/**
+ * `npm start` itself, as a user runs it: npm, the shell it runs the script with, and the demo.
+ * Signals go to the process `spawn` returns (npm), or to its whole process group as a terminal's
+ * Ctrl-C does — so these specs prove that what the README promises holds for the real command.
+ */
+describe('npm start (examples/demo.ts)', () => {
   const clients: WebSocket[] = [];
   let child: ChildProcess | undefined;
 
   afterEach(() => {
     terminateAll(clients);
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    // Whatever is left of the group goes, npm or not (a demo npm left behind is what this file
+    // guards against); a passing spec leaves nothing, and the group is then gone (ESRCH).
+    if (child?.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+      }
+    }
     child = undefined;
   });
 
-  /** Runs `examples/demo.ts` with `env` added (loopback, port 0). */
-  function run(env: Record<string, string>): ChildProcess {
-    child = spawn(process.execPath, ['--import', 'tsx', 'examples/demo.ts'], {
+  /** `npm start` in its own process group, with `env` added (loopback, port 0). */
+  function npmStart(env: Record<string, string>): ChildProcess {
+    child = spawn('npm', ['start'], {
       cwd: ROOT,
       env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     return child;
   }
 
-  /** The page URL the demo logs once it listens. */
-  async function loggedUrl(proc: ChildProcess): Promise<string> {
+  /** The port the demo logs once it listens. */
+  async function loggedPort(proc: ChildProcess): Promise<number> {
     if (!proc.stdout) throw new Error('no stdout');
     for await (const line of createInterface({ input: proc.stdout })) {
-      const url = /(http:\/\/\S+\/)/.exec(line)?.[1];
-      if (url) return url;
+      const port = /rodeo demo on http:\/\/127\.0\.0\.1:(\d+)\//.exec(line)?.[1];
+      if (port) {
+        proc.stdout.resume();
+        return Number(port);
+      }
     }
     throw new Error('demo exited before listening');
   }
 
-  it('serves echo with ECHO_MAX_FRAME_SIZE, and SIGTERM closes with 1001 and exits 0', async () => {
-    const proc = run({ ECHO_MAX_FRAME_SIZE: '64' });
-    const base = (await loggedUrl(proc)).replace(/^http/, 'ws');
+  /** Whether a new server can listen on the port (nothing holds it any more). */
+  async function portIsFree(port: number): Promise<boolean> {
+    const probe = createServer();
+    try {
+      probe.listen(port, '127.0.0.1');
+      await once(probe, 'listening');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      probe.close();
+    }
+  }
 
-    const echo = await openClient(`${base}echo`, clients);
+  it('SIGTERM to npm reaches the demo: 1001 to clients, exit 0, port released', async () => {
+    const proc = npmStart({ ECHO_MAX_FRAME_SIZE: '64' });
+    const port = await loggedPort(proc);
+    const base = `ws://127.0.0.1:${port}`;
+
+    const echo = await openClient(`${base}/echo`, clients);
     echo.socket.send('x'.repeat(64));
     expect(await echo.inbox.text()).toBe('x'.repeat(64));
     const tooBig = closed(echo.socket);
     echo.socket.send('x'.repeat(65));
     expect((await tooBig).code).toBe(1009);
 
-    const chat = await openClient(`${base}chat`, clients);
+    const chat = await openClient(`${base}/chat`, clients);
     const goingAway = closed(chat.socket);
     const exit = once(proc, 'exit');
+    expect(await portIsFree(port)).toBe(false);
     proc.kill('SIGTERM');
     expect((await goingAway).code).toBe(1001);
     expect(await exit).toEqual([0, null]);
+    expect(await portIsFree(port)).toBe(true);
   });
 
-  it('refuses a malformed ECHO_MAX_FRAME_SIZE', async () => {
-    const proc = run({ ECHO_MAX_FRAME_SIZE: '1MB' });
+  it('Ctrl-C (SIGINT to the process group) closes once, gracefully, and exits 0', async () => {
+    const proc = npmStart({});
+    const port = await loggedPort(proc);
+    const clock = await openClient(`ws://127.0.0.1:${port}/clock`, clients);
+    const goingAway = closed(clock.socket);
+    const exit = once(proc, 'exit');
+    // The demo gets this SIGINT from the "terminal" and again from npm, which forwards it.
+    process.kill(-(proc.pid ?? 0), 'SIGINT');
+    expect((await goingAway).code).toBe(1001);
+    expect(await exit).toEqual([0, null]);
+    expect(await portIsFree(port)).toBe(true);
+  });
+
+  it('exits with status 2 and says why on a malformed variable', async () => {
+    const proc = npmStart({ ECHO_MAX_FRAME_SIZE: '1MB' });
     let stderr = '';
     proc.stdout?.resume();
     proc.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     expect(await once(proc, 'close')).toEqual([2, null]);
-    expect(stderr).toContain('ECHO_MAX_FRAME_SIZE must be an integer');
+    expect(stderr).toContain('ECHO_MAX_FRAME_SIZE must be an integer ≥ 1, got "1MB"');
   });
 });

@@ -23,7 +23,8 @@ describe('attach on Express', () => {
     server = detach = undefined;
   });
 
-  async function start(): Promise<number> {
+  /** Express app with two routes; `guard` says where `requireUpgrade` is mounted, if anywhere. */
+  async function start(guard?: '/' | '/ws'): Promise<number> {
     const app = express();
     app.get('/health', (_req, res) => {
       res.json({ ok: true });
@@ -32,7 +33,13 @@ describe('attach on Express', () => {
       res.status(201).json({ created: req.body as unknown });
     });
     server = createServer(app);
-    detach = attach(server, { routes: { '/ws/echo': echoHandler() } }).close;
+    const rodeo = attach(server, { routes: { '/ws/echo': echoHandler() } });
+    detach = rodeo.close;
+    if (guard === '/') app.use(rodeo.requireUpgrade);
+    if (guard === '/ws') app.use('/ws', rodeo.requireUpgrade);
+    app.get('/ws/echo', (_req, res) => {
+      res.send('express saw /ws/echo');
+    });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     return (server.address() as AddressInfo).port;
@@ -76,4 +83,26 @@ describe('attach on Express', () => {
     detach = undefined;
     expect((await closed)[0]).toBe(1001);
   });
+
+  it('leaves a plain request on the websocket route to Express without requireUpgrade', async () => {
+    const base = `http://127.0.0.1:${await start()}`;
+    expect(await (await fetch(`${base}/ws/echo`)).text()).toBe('express saw /ws/echo');
+  });
+
+  for (const mount of ['/', '/ws'] as const) {
+    it(`answers 426 on the websocket route with app.use(${mount === '/' ? '' : "'/ws', "}rodeo.requireUpgrade)`, async () => {
+      const port = await start(mount);
+      const base = `http://127.0.0.1:${port}`;
+      const plain = await fetch(`${base}/ws/echo?x=1`);
+      expect(plain.status).toBe(426);
+      expect(plain.headers.get('upgrade')).toBe('websocket');
+      expect(await plain.text()).toBe('Upgrade Required');
+      // Other paths go on to Express's own routes and its 404.
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+      expect((await fetch(`${base}/ws/other`)).status).toBe(404);
+      const client = new WebSocket(`ws://127.0.0.1:${port}/ws/echo`);
+      clients.push(client);
+      await once(client, 'open');
+    });
+  }
 });

@@ -1,35 +1,29 @@
 import { once } from 'node:events';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { attach } from '../../src/index.js';
+import { attach, type Routes } from '../../src/index.js';
 import { probe } from '../fixtures/serverHandlers.js';
-import { client, closeAll, closed, message, track } from './support.js';
+import { client, closeAll, closed, message, plainHttpServer, track } from './support.js';
 
 afterEach(closeAll);
 
-async function httpServer(): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer((_req, res) => res.end('plain'));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  track({
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  });
-  return { server, port: (server.address() as AddressInfo).port };
+interface Answer {
+  status: number;
+  body: string;
+  upgrade?: string | undefined;
 }
 
-function get(url: string): Promise<{ status: number; body: string }> {
+function get(url: string, headers: http.OutgoingHttpHeaders = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, (res) => {
+      .get(url, { headers }, (res) => {
         let body = '';
         res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('end', () => {
+          const upgrade = res.headers.upgrade;
+          resolve({ status: res.statusCode ?? 0, body, ...(upgrade ? { upgrade } : {}) });
+        });
       })
       .on('error', reject);
   });
@@ -37,7 +31,7 @@ function get(url: string): Promise<{ status: number; body: string }> {
 
 describe('attach (node:http)', () => {
   it('serves WebSocket routes through the upgrade event and leaves plain requests alone', async () => {
-    const { server, port } = await httpServer();
+    const { server, port } = await plainHttpServer();
     const rodeo = track(attach(server, { routes: { '/echo': probe() } }));
     expect(await get(`http://127.0.0.1:${port}/echo`)).toEqual({ status: 200, body: 'plain' });
     const ws = await client(`ws://127.0.0.1:${port}/echo`);
@@ -47,7 +41,7 @@ describe('attach (node:http)', () => {
   });
 
   it('close() ends rodeo connections with 1001 and keeps the HTTP server running', async () => {
-    const { server, port } = await httpServer();
+    const { server, port } = await plainHttpServer();
     const handler = probe();
     const rodeo = attach(server, { routes: { '/echo': handler } });
     const ws = await client(`ws://127.0.0.1:${port}/echo`);
@@ -61,7 +55,7 @@ describe('attach (node:http)', () => {
   });
 
   it('answers 404 to unknown upgrade paths, unless another upgrade listener is there', async () => {
-    const { server, port } = await httpServer();
+    const { server, port } = await plainHttpServer();
     track(attach(server, { routes: { '/echo': probe() } }));
     const refused = new WebSocket(`ws://127.0.0.1:${port}/other`);
     refused.on('error', () => undefined);
@@ -78,8 +72,70 @@ describe('attach (node:http)', () => {
   });
 
   it('shares the registry it was given', async () => {
-    const { server } = await httpServer();
+    const { server } = await plainHttpServer();
     const rodeo = track(attach(server, { routes: { '/echo': probe() } }));
     expect(rodeo.registry.members('none')).toEqual([]);
+  });
+});
+
+describe('attach: requireUpgrade (node:http)', () => {
+  /** A server whose listener asks rodeo first, then answers 'plain' and counts what it saw. */
+  async function guarded(routes: Routes) {
+    const passed: string[] = [];
+    const { server, port } = await plainHttpServer(null);
+    const rodeo = track(attach(server, { routes }));
+    server.on('request', (req, res) => {
+      if (rodeo.requireUpgrade(req, res)) return;
+      passed.push(req.url ?? '');
+      res.end('plain');
+    });
+    return { rodeo, passed, base: `http://127.0.0.1:${port}` };
+  }
+
+  it('answers a plain request on a route with 426 and Upgrade: websocket, others pass', async () => {
+    const { base, passed } = await guarded({ '/echo': probe(), '/rooms/:room': probe() });
+    const refused = { status: 426, body: 'Upgrade Required', upgrade: 'websocket' };
+    expect(await get(`${base}/echo`)).toEqual(refused);
+    expect(await get(`${base}/echo?x=1`)).toEqual(refused);
+    expect(await get(`${base}/rooms/lobby`)).toEqual(refused);
+    expect(await get(`${base}/other`)).toEqual({ status: 200, body: 'plain' });
+    expect(await get(`${base}/rooms/a/b`)).toEqual({ status: 200, body: 'plain' });
+    expect(passed).toEqual(['/other', '/rooms/a/b']);
+  });
+
+  it('answers 400 to Upgrade: websocket without Connection: Upgrade, as serve does', async () => {
+    const { base } = await guarded({ '/echo': probe() });
+    const malformed = await get(`${base}/echo`, { Upgrade: 'websocket' });
+    expect(malformed).toEqual({ status: 400, body: 'Bad Request' });
+  });
+
+  it('still upgrades the route it guards', async () => {
+    const { base } = await guarded({ '/echo': probe() });
+    const ws = await client(`${base.replace('http', 'ws')}/echo`);
+    ws.send('hi');
+    expect((await message(ws)).data.toString()).toBe('hi');
+  });
+
+  it('calls next() for other paths only, and returns whether it answered', async () => {
+    const calls: string[] = [];
+    const { server, port } = await plainHttpServer(null);
+    const rodeo = track(attach(server, { routes: { '/echo': probe() } }));
+    server.on('request', (req, res) => {
+      const answered = rodeo.requireUpgrade(req, res, (error?: unknown) => {
+        calls.push(`next(${String(error)})`);
+        res.end('next');
+      });
+      calls.push(`${req.url ?? ''} ${String(answered)}`);
+    });
+    expect((await get(`http://127.0.0.1:${port}/echo`)).status).toBe(426);
+    expect((await get(`http://127.0.0.1:${port}/x`)).body).toBe('next');
+    expect(calls).toEqual(['/echo true', 'next(undefined)', '/x false']);
+  });
+
+  it('answers nothing once the attachment is closed', async () => {
+    const { base, rodeo, passed } = await guarded({ '/echo': probe() });
+    await rodeo.close();
+    expect(await get(`${base}/echo`)).toEqual({ status: 200, body: 'plain' });
+    expect(passed).toEqual(['/echo']);
   });
 });

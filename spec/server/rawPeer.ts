@@ -168,21 +168,30 @@ export function upgradeHeaders(
   );
 }
 
+/** What a raw request may change besides its headers. */
+export interface RawRequestOptions {
+  readonly method?: string;
+  /** The version in the request line (default `1.1`). */
+  readonly httpVersion?: string;
+  /** Bytes written in the same packet as the request. */
+  readonly after?: Buffer;
+}
+
 /**
- * Sends a request on a raw socket and reads the response head (and, unless 101, the body until
- * the server closes). `after` is written in the same packet as the request.
+ * Sends a request on a raw socket to a rodeo server (or any server listening on 127.0.0.1 at
+ * `port`) and reads the response head (and, unless 101, the body until the server closes).
  */
 export async function rawRequest(
-  server: RodeoServer,
+  server: Pick<RodeoServer, 'port'>,
   path: string,
   headers: Record<string, string>,
-  options: { method?: string; after?: Buffer } = {},
+  options: RawRequestOptions = {},
 ): Promise<RawResponse> {
   const socket = net.connect(server.port, '127.0.0.1');
   track({ close: () => void socket.destroy() });
   await once(socket, 'connect');
   const head =
-    `${options.method ?? 'GET'} ${path} HTTP/1.1\r\n` +
+    `${options.method ?? 'GET'} ${path} HTTP/${options.httpVersion ?? '1.1'}\r\n` +
     Object.entries(headers)
       .map(([name, value]) => `${name}: ${value}\r\n`)
       .join('') +

@@ -54,6 +54,21 @@ describe('LocalRegistry (in process)', () => {
     expect(a.closed && (await registry.register('x', a))).toBe(false);
   });
 
+  it('unregisters a name only for the ref that holds it', () => {
+    const registry = new LocalRegistry();
+    const a = fakeRef('a');
+    const b = fakeRef('b');
+    registry.register('ann', a);
+    expect(registry.unregister('ann', b)).toBe(false);
+    expect(registry.whereis('ann')).toBe(a);
+    expect(registry.unregister('ann', a)).toBe(true);
+    expect(registry.whereis('ann')).toBeUndefined();
+    expect(registry.unregister('ann', a)).toBe(false);
+    expect(registry.register('ann', b)).toBe(true);
+    expect(registry.send('ann', 'hi')).toBe(true);
+    expect(b.received).toEqual(['hi']);
+  });
+
   it('joins, leaves and publishes to groups in join order', () => {
     const registry = new LocalRegistry();
     const [a, b, c] = [fakeRef('a'), fakeRef('b'), fakeRef('c')];

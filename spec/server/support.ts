@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { serve, type RodeoServer, type Routes, type ServeOptions } from '../../src/index.js';
 
@@ -27,6 +29,28 @@ export async function start(
   options: Omit<ServeOptions, 'routes'> = {},
 ): Promise<RodeoServer> {
   return track(await serve({ shutdownTimeout: 2000, ...options, routes }));
+}
+
+/**
+ * Starts a plain `node:http` server on 127.0.0.1:0 that answers every request with `plain` (or
+ * runs `listener`; `null` leaves adding one to the caller), for `attach` specs; closed after the
+ * spec.
+ */
+export async function plainHttpServer(
+  listener: http.RequestListener | null = (_req, res) => res.end('plain'),
+): Promise<{ server: http.Server; port: number }> {
+  const server = http.createServer();
+  if (listener) server.on('request', listener);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  track({
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
+  return { server, port: (server.address() as AddressInfo).port };
 }
 
 /** `ws://` URL of a path on a server. */
@@ -81,4 +105,4 @@ export async function closed(ws: WebSocket): Promise<{ code: number; reason: str
 }
 
 export { encodeFrame, rawPeer, rawRequest, RawPeer, upgradeHeaders } from './rawPeer.js';
-export type { FrameSpec, RawFrame, RawResponse } from './rawPeer.js';
+export type { FrameSpec, RawFrame, RawRequestOptions, RawResponse } from './rawPeer.js';

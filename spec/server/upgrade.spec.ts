@@ -3,10 +3,12 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  attach,
   chooseProtocol,
   respond,
   upgrade,
   type InitResult,
+  type Routes,
   type WebSocketVersion,
 } from '../../src/index.js';
 import { probe } from '../fixtures/serverHandlers.js';
@@ -16,10 +18,13 @@ import {
   closed,
   encodeFrame,
   message,
+  plainHttpServer,
   rawRequest,
   start,
+  track,
   upgradeHeaders,
   wsUrl,
+  type RawRequestOptions,
 } from './support.js';
 
 afterEach(closeAll);
@@ -81,6 +86,52 @@ describe('handshake checks', () => {
     const frame = await res.peer.frame();
     expect(frame.payload.toString()).toBe('hi');
     expect(handler.contexts[0]?.version).toBe(version satisfies WebSocketVersion);
+  });
+});
+
+describe.each([
+  ['serve', async (routes: Routes) => start(routes)],
+  [
+    'attach',
+    async (routes: Routes) => {
+      const { server, port } = await plainHttpServer();
+      track(attach(server, { routes }));
+      return { port };
+    },
+  ],
+] as const)('HTTP requirements of the handshake with %s', (_how, listen) => {
+  // Node's parser emits 'upgrade' for any version and without Host (its requireHostHeader only
+  // guards plain requests), so each of these reaches rodeo's checks.
+  it.each([
+    ['an HTTP/1.0 request', {}, { httpVersion: '1.0' }],
+    ['an HTTP/0.9 request line', {}, { httpVersion: '0.9' }],
+    ['an HTTP/2.0 request line', {}, { httpVersion: '2.0' }],
+    ['a request without Host', { Host: undefined }, {}],
+    ['a request with an empty Host', { Host: ' ' }, {}],
+    ['a request with two Host headers', { host: 'other' }, {}],
+  ] satisfies [string, Record<string, string | undefined>, RawRequestOptions][])(
+    'answers 400 to %s, without calling init or terminate',
+    async (_name, headers, options) => {
+      let inits = 0;
+      const handler = probe({
+        init: () => {
+          inits++;
+          return upgrade(null);
+        },
+      });
+      const server = await listen({ '/echo': handler });
+      const res = await rawRequest(server, '/echo', upgradeHeaders(headers), options);
+      expect(res.status).toBe(400);
+      await res.peer.ended;
+      expect(inits).toBe(0);
+      expect(handler.terminations).toEqual([]);
+    },
+  );
+
+  it('upgrades an HTTP/1.1 request with one Host', async () => {
+    const server = await listen({ '/echo': probe() });
+    const res = await rawRequest(server, '/echo', upgradeHeaders(), { httpVersion: '1.1' });
+    expect(res.status).toBe(101);
   });
 });
 

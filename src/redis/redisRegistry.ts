@@ -4,7 +4,7 @@ import type { ConnectionRef } from '../handler/context.js';
 import { RodeoError } from '../handler/errors.js';
 import type { OutFrame } from '../handler/frames.js';
 import { outletOf } from '../server/outlets.js';
-import { ReceivedText } from '../server/receivedText.js';
+import { ReceivedText } from '../server/ws/receivedText.js';
 import {
   LocalRegistry,
   nextConnectionId,
@@ -13,7 +13,7 @@ import {
   type BroadcastFrame,
   type Registry,
 } from '../server/registry.js';
-import { serializeFrame } from '../server/wsInternals.js';
+import { serializeFrame } from '../server/ws/wsInternals.js';
 import { encodeInfo } from './codec.js';
 import { RedisLink, type LinkMetrics } from './link.js';
 import { resolveOptions, type RedisRegistryOptions, type ResolvedOptions } from './options.js';
@@ -106,11 +106,11 @@ export class RedisRegistry implements Registry, RemoteSender {
   async register(name: string, ref: AnyRef): Promise<boolean> {
     const current = this.#local.whereis(name);
     if (current !== undefined || ref.closed) return current === ref;
-    if (!this.#isOwn(ref)) return this.#local.claim(name, ref);
+    if (!this.#isOwn(ref)) return this.#local.register(name, ref);
     const remote = this.#view.whereis(name);
     if (remote !== undefined && !remote.closed) return false;
     if (!(await this.#claimInRedis(name, ref))) return false;
-    if (ref.closed || !this.#local.claim(name, ref)) {
+    if (ref.closed || !this.#local.register(name, ref)) {
       this.#release(ref.id, [name], encode('E', [this.node, ref.id]));
       return false;
     }

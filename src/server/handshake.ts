@@ -4,8 +4,8 @@ import type { WebSocketVersion } from '../handler/context.js';
 import { headerList, type HeaderFields } from '../handler/request.js';
 
 /**
- * The HTTP side of the opening handshake (RFC 6455 §4.2.1, docs/semantics.md §3): what makes a request a
- * WebSocket upgrade, and how refusals are written on the raw socket.
+ * The HTTP side of the opening handshake (RFC 6455 §4.1, §4.2.1; docs/semantics.md §3): what
+ * makes a request a WebSocket upgrade, and how refusals are written on the raw socket.
  */
 
 /** What a handshake check decided. */
@@ -27,6 +27,11 @@ export function asksForWebSocket(req: IncomingMessage): boolean {
 /**
  * Checks an upgrade request on a WebSocket route: not a WebSocket upgrade → 426 with
  * `Upgrade: websocket`; malformed → 400; unknown version → 426 with the versions rodeo speaks.
+ *
+ * Malformed includes what Node's parser lets through to the `upgrade` event: a request line of
+ * another HTTP version than 1.1 (RFC 6455 §4.1 asks for 1.1; HTTP/1.0 has no Upgrade mechanism),
+ * and a missing, empty or repeated `Host` (RFC 6455 §4.1, RFC 9112 §3.2; Node's
+ * `requireHostHeader` only guards plain requests).
  */
 export function checkHandshake(req: IncomingMessage): HandshakeCheck {
   if (!asksForWebSocket(req)) {
@@ -36,6 +41,9 @@ export function checkHandshake(req: IncomingMessage): HandshakeCheck {
   const version = req.headers['sec-websocket-version'];
   if (
     req.method !== 'GET' ||
+    req.httpVersionMajor !== 1 ||
+    req.httpVersionMinor !== 1 ||
+    !hasOneHost(req) ||
     !tokens(req.headers.connection).includes('upgrade') ||
     typeof key !== 'string' ||
     !KEY.test(key.trim()) ||
@@ -83,6 +91,19 @@ export function writeHttpResponse(
 
 function reject(status: 400 | 426, headers: HeaderFields): HandshakeCheck {
   return { type: 'reject', status, headers };
+}
+
+/** Exactly one non-empty `Host` (Node keeps only the first of repeated ones in `headers`). */
+function hasOneHost(req: IncomingMessage): boolean {
+  const host = req.headers.host;
+  if (host === undefined || host.trim() === '') return false;
+  const raw = req.rawHeaders;
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 4 && name.toLowerCase() === 'host' && ++seen > 1) return false;
+  }
+  return true;
 }
 
 function tokens(header: string | string[] | undefined): string[] {

@@ -12,7 +12,7 @@ import { compileRoutes, type Routes } from './routes.js';
 import type { ServerContext } from './serverContext.js';
 import { createMetrics } from './metrics.js';
 import { createTracker } from './shutdown.js';
-import { createWsServerPool } from './wsServers.js';
+import { createWsServerPool } from './ws/wsServers.js';
 
 /** Options shared by `serve` and `attach`. */
 export interface ServerOptions {

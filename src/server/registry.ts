@@ -3,24 +3,26 @@ import { RodeoError } from '../handler/errors.js';
 import type { OutFrame } from '../handler/frames.js';
 import { validateCommand } from '../handler/validate.js';
 import { outletOf } from './outlets.js';
-import { ReceivedText } from './receivedText.js';
+import { ReceivedText } from './ws/receivedText.js';
 import type { SerializedFrame } from './transport.js';
-import { serializeFrame } from './wsInternals.js';
+import { serializeFrame } from './ws/wsInternals.js';
 
 /**
  * Names and groups of connections, Erlang-style (`register`/`whereis`, `pg` groups). Handlers only
  * see the `Registry` interface, so the same handler runs on the in-process `LocalRegistry` and on a
  * registry that spans processes (`rodeo/redis`). The one call a network can make slow, `register`,
- * answers with a promise on both.
+ * may answer with a promise (it does across processes; in process it answers at once).
  */
 
 /** Where connections find each other. */
 export interface Registry {
   /**
-   * Names `ref`; resolves `false` if the name is taken (or, for a registry spanning processes,
-   * could not be claimed everywhere). The name is freed when the connection ends.
+   * Names `ref`; `false` if the name is taken. In process the answer comes at once; a registry
+   * spanning processes must ask the network and answers with a promise (also `false` when the name
+   * could not be claimed everywhere). `await` works for both. The name is freed when the connection
+   * ends.
    */
-  register(name: string, ref: ConnectionRef<any>): Promise<boolean>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  register(name: string, ref: ConnectionRef<any>): boolean | Promise<boolean>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /**
    * Frees `name` if `ref` holds it, so a connection can give up a name while it lives (a chat
    * member changing nick); `false`, and nothing changes, if another connection or nobody holds it.
@@ -99,12 +101,8 @@ export class LocalRegistry implements Registry {
     this.#onEnd = options.onEnd;
   }
 
-  register(name: string, ref: AnyRef): Promise<boolean> {
-    return Promise.resolve(this.claim(name, ref));
-  }
-
-  /** `register`, answered at once: in process, nothing needs waiting for. */
-  claim(name: string, ref: AnyRef): boolean {
+  /** Answers at once: in process nothing needs waiting for. */
+  register(name: string, ref: AnyRef): boolean {
     const current = this.whereis(name);
     if (current !== undefined) return current === ref;
     if (ref.closed) return false;

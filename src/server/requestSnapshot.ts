@@ -18,12 +18,20 @@ export interface ParsedTarget {
 /** Splits `/a/b?x=1` into path and query; repeated keys keep their last value. */
 export function parseTarget(url: string): ParsedTarget {
   const index = url.indexOf('?');
-  const path = index === -1 ? url : url.slice(0, index);
   const query: Record<string, string> = {};
   if (index !== -1) {
     for (const [key, value] of new URLSearchParams(url.slice(index + 1))) query[key] = value;
   }
-  return { path: path === '' ? '/' : path, query };
+  return { path: targetPath(url, index), query };
+}
+
+/**
+ * The path of a request target, without its query (`/a/b?x=1` → `/a/b`; empty → `/`), for callers
+ * that only route and need not parse the query.
+ */
+export function targetPath(url: string, queryAt: number = url.indexOf('?')): string {
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  return path === '' ? '/' : path;
 }
 
 /**

@@ -1,14 +1,13 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { MAX_TIMER_DELAY } from '../operators/idleClock.js';
 import { checkDuration } from '../operators/plan.js';
-import { asksForWebSocket } from './handshake.js';
 import { DEFAULT_HANDSHAKE_TIMEOUT } from './limits.js';
 import type { Metrics } from './metrics.js';
 import { closeRuntime, createRuntime, type ServeOptions, type ServerRuntime } from './options.js';
+import { answerPlainRequest } from './plainRequest.js';
 import type { Registry } from './registry.js';
-import { parseTarget } from './requestSnapshot.js';
 import { handleUpgrade } from './upgrade.js';
 
 /** A running rodeo server. */
@@ -41,10 +40,15 @@ export async function serve(options: ServeOptions): Promise<RodeoServer> {
     'handshakeTimeout',
     options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
   );
+  const routes = runtime.context.routes;
   const httpServer = createServer(
     // Node checks its header and request timeouts on this interval: keep the overshoot small.
     { connectionsCheckingInterval: Math.min(1000, Math.max(50, handshakeTimeout / 4)) },
-    (req, res) => answerPlainRequest(runtime, req, res),
+    (req, res) => {
+      if (!answerPlainRequest(routes, req, res)) {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
+      }
+    },
   );
   // Node's defaults (60 s for headers, 5 min for a request) let a slow client hold a socket long.
   httpServer.headersTimeout = Math.min(handshakeTimeout, MAX_TIMER_DELAY);
@@ -86,22 +90,4 @@ async function closeAll(runtime: ServerRuntime, httpServer: Server): Promise<voi
   await closeRuntime(runtime);
   httpServer.closeAllConnections();
   await stopped;
-}
-
-function answerPlainRequest(
-  runtime: ServerRuntime,
-  req: IncomingMessage,
-  res: ServerResponse,
-): void {
-  const route = runtime.context.routes.match(parseTarget(req.url ?? '/').path);
-  if (route === undefined) {
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
-  } else if (asksForWebSocket(req)) {
-    // Upgrade: websocket without Connection: upgrade — a malformed handshake.
-    res.writeHead(400, { 'Content-Type': 'text/plain', Connection: 'close' }).end('Bad Request');
-  } else {
-    res
-      .writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' })
-      .end('Upgrade Required');
-  }
 }

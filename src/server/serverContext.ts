@@ -3,7 +3,7 @@ import type { MetricsRecorder } from './metrics.js';
 import type { Registry } from './registry.js';
 import type { RouteTable } from './routes.js';
 import type { ConnectionTracker } from './shutdown.js';
-import type { WsServerPool } from './wsServers.js';
+import type { WsServerPool } from './ws/wsServers.js';
 
 /** What every upgrade and connection of one server (or attachment) shares. */
 export interface ServerContext {

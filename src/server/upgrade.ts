@@ -1,22 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type WebSocket from 'ws';
 import { RodeoError } from '../handler/errors.js';
 import type { AnyHandler } from '../handler/handler.js';
 import { reasons, type TerminateReason } from '../handler/reasons.js';
 import type { UpgradeRequest } from '../handler/request.js';
 import { decideConnection, startInit, type InitDecision } from '../operators/init.js';
-import type { ConnectionPlan } from '../operators/plan.js';
 import { checkHandshake, writeHttpResponse, type HandshakeCheck } from './handshake.js';
-import { fragmentLimit, wsSize } from './limits.js';
 import { safeLog } from './logger.js';
 import { parseTarget, requestSnapshot } from './requestSnapshot.js';
 import type { ServerContext } from './serverContext.js';
 import { startSession } from './session.js';
 import type { InitGivenUp } from './shutdown.js';
-import { acceptsDeflateOffer, type WsOptionSet } from './wsServers.js';
-import { fragmentFloodIsTooBig } from './wsInternals.js';
-import { WsTransport } from './wsTransport.js';
+import { acceptWithWs } from './ws/wsUpgrade.js';
 
 /**
  * The upgrade path (docs/semantics.md, "Upgrade"): route → handshake checks → `init` (bounded by
@@ -95,47 +90,13 @@ function upgradeOrAnswer(
     writeHttpResponse(socket, 503, {});
     return end(reasons.shutdown, plan.state);
   }
-  const compress = plan.compress !== false && acceptsDeflateOffer(req, plan.compress);
-  const options: WsOptionSet = {
-    compress: compress ? plan.compress : false,
-    maxPayload: wsSize(plan.maxFrameSize),
-    maxFragments: wsSize(server.maxFragments ?? fragmentLimit(plan.maxFrameSize)),
-    validateUtf8: plan.validateUtf8,
-  };
-  // ws only speaks 8 and 13; 7 has the same handshake and framing (RFC 6455 drafts 07–17).
-  if (check.version === 7) req.headers['sec-websocket-version'] = '13';
-  server.pool.extras(req, {
-    protocol: plan.protocol ?? undefined,
-    headers: plan.headers.map(([name, value]) => `${name}: ${value}`),
-  });
-  let upgraded = false;
-  server.pool.get(options).handleUpgrade(req, socket, head, (ws: WebSocket) => {
-    upgraded = true;
-    socket.off('error', ignoreEarlyError);
-    fragmentFloodIsTooBig(ws);
-    open(server, handler, plan, ws, socket, check.version);
-  });
-  // ws gave up (the peer left during init, or a header ws refuses): no connection was made.
-  if (!upgraded) {
+  const transport = acceptWithWs(server, req, socket, head, plan, check.version);
+  if (transport === undefined) {
     socket.destroy();
-    end(reasons.error('closed'), plan.state);
+    return end(reasons.error('closed'), plan.state);
   }
-}
-
-function open(
-  server: ServerContext,
-  handler: Handler,
-  plan: ConnectionPlan<unknown>,
-  ws: WebSocket,
-  socket: Duplex,
-  version: 7 | 8 | 13,
-): void {
-  const transport = new WsTransport(ws, socket, {
-    maxQueueBytes: server.maxQueueBytes,
-    maxFragments: server.maxFragments,
-    maxMessageSize: plan.maxFrameSize,
-  });
-  startSession({ handler, plan, transport, version, server });
+  socket.off('error', ignoreEarlyError);
+  startSession({ handler, plan, transport, version: check.version, server });
 }
 
 function nobodyElse(): boolean {

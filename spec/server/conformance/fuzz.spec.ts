@@ -1,19 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { random } from '../../fixtures/random.js';
 import { probe } from '../../fixtures/serverHandlers.js';
 import { client, closeAll, encodeFrame, message, rawPeer, start, wsUrl } from '../support.js';
 
 afterEach(closeAll);
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('garbage after the handshake', () => {
   it('ends every connection exactly once and leaves the server serving', async () => {

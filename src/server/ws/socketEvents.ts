@@ -1,8 +1,8 @@
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
-import { reasons, type TerminateReason } from '../handler/reasons.js';
+import { reasons, type TerminateReason } from '../../handler/reasons.js';
 import { ReceivedText } from './receivedText.js';
-import type { TransportSink } from './transport.js';
+import type { TransportSink } from '../transport.js';
 import { onCloseFrame, websocketOf } from './wsInternals.js';
 
 /**

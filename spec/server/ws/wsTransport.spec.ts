@@ -11,9 +11,9 @@ import {
   text,
   type ConnectionRef,
   type Logger,
-} from '../../src/index.js';
-import { probe } from '../fixtures/serverHandlers.js';
-import { client, closeAll, closed, message, rawPeer, start, wsUrl } from './support.js';
+} from '../../../src/index.js';
+import { probe } from '../../fixtures/serverHandlers.js';
+import { client, closeAll, closed, message, rawPeer, start, wsUrl } from '../support.js';
 
 afterEach(closeAll);
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { acceptsDeflateOffer, createWsServerPool } from '../../src/server/wsServers.js';
+import { acceptsDeflateOffer, createWsServerPool } from '../../../src/server/ws/wsServers.js';
 
 const base = { compress: false, maxPayload: 1024, maxFragments: 16, validateUtf8: true } as const;
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { close, reply, stop } from '../../src/index.js';
-import { probe } from '../fixtures/serverHandlers.js';
-import { client, closeAll, closed, message, rawPeer, start, wsUrl } from './support.js';
+import { close, reply, stop } from '../../../src/index.js';
+import { probe } from '../../fixtures/serverHandlers.js';
+import { client, closeAll, closed, message, rawPeer, start, wsUrl } from '../support.js';
 
 afterEach(closeAll);
 

@@ -1,11 +1,11 @@
 import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
-import type { OutFrame } from '../handler/frames.js';
-import type { SendOutcome } from '../operators/port.js';
-import { wsMessageLimits } from './limits.js';
+import type { OutFrame } from '../../handler/frames.js';
+import type { SendOutcome } from '../../operators/port.js';
+import { wsMessageLimits } from '../limits.js';
 import { ReceivedText } from './receivedText.js';
 import { forwardSocketEvents } from './socketEvents.js';
-import type { SerializedFrame, Transport, TransportSink } from './transport.js';
+import type { SerializedFrame, Transport, TransportSink } from '../transport.js';
 import {
   deflateParams,
   releaseDeflateContexts,

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { reply, text, type TextFrame } from '../../src/index.js';
-import { ReceivedText } from '../../src/server/receivedText.js';
-import { probe } from '../fixtures/serverHandlers.js';
-import { closeAll, rawPeer, start } from './support.js';
+import { reply, text, type TextFrame } from '../../../src/index.js';
+import { ReceivedText } from '../../../src/server/ws/receivedText.js';
+import { probe } from '../../fixtures/serverHandlers.js';
+import { closeAll, rawPeer, start } from '../support.js';
 
 afterEach(closeAll);
 

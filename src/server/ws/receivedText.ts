@@ -1,4 +1,4 @@
-import type { TextFrame } from '../handler/frames.js';
+import type { TextFrame } from '../../handler/frames.js';
 
 /**
  * A text frame as it arrived: the decoded string handlers read, plus the UTF-8 bytes ws received.

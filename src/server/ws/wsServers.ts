@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import * as wsModule from 'ws';
 import { WebSocketServer, type PerMessageDeflateOptions, type ServerOptions } from 'ws';
-import type { DeflateOptions } from '../handler/handler.js';
+import type { DeflateOptions } from '../../handler/handler.js';
 
 /**
  * `ws` fixes compression, size and UTF-8 options per `WebSocketServer`, while rodeo lets each
