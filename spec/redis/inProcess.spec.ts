@@ -50,9 +50,20 @@ describe('RedisRegistry in process', () => {
   it('runs the chat example unchanged across two nodes', async () => {
     const [a, b] = await pair();
     const ann = await client(wsUrl(a.server, '/chat?nick=ann'));
+    expect(await json(ann)).toEqual({ type: 'members', nicks: ['ann'] });
     expect(await json(ann)).toEqual({ type: 'joined', nick: 'ann' });
     await eventually(() => b.registry.members(CHAT_GROUP).length === 1, 5000, 'ann seen on b');
+    await eventually(() => b.registry.whereis('nick:ann') !== undefined, 5000, 'ann named on b');
+    // The nick is unique across nodes: a second ann on b is a guest.
+    const copy = await client(wsUrl(b.server, '/chat?nick=Ann'));
+    expect(await json(copy)).toEqual({ type: 'members', nicks: ['ann', 'guest-1'] });
+    expect(await json(copy)).toMatchObject({ type: 'error', code: 'nick_taken' });
+    expect(await json(copy)).toEqual({ type: 'joined', nick: 'guest-1' });
+    expect(await json(ann)).toEqual({ type: 'joined', nick: 'guest-1' });
+    copy.close(1000);
+    expect(await json(ann)).toEqual({ type: 'left', nick: 'guest-1' });
     const bob = await client(wsUrl(b.server, '/chat?nick=bob'));
+    expect(await json(bob)).toEqual({ type: 'members', nicks: ['ann', 'bob'] });
     expect(await json(bob)).toEqual({ type: 'joined', nick: 'bob' });
     expect(await json(ann)).toEqual({ type: 'joined', nick: 'bob' });
     ann.send('hi bob');

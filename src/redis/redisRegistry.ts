@@ -155,6 +155,10 @@ export class RedisRegistry implements Registry, RemoteSender {
     return remote.length === 0 ? local : [...local, ...remote];
   }
 
+  groupsOf(ref: AnyRef): readonly string[] {
+    return ref instanceof RemoteRef ? [...ref.groups] : this.#local.groupsOf(ref);
+  }
+
   send<I>(name: string, info: I): boolean {
     return this.whereis<I>(name)?.send(info) ?? false;
   }

@@ -36,6 +36,11 @@ export interface Registry {
   leave(group: string, ref: ConnectionRef<any>): void; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The live members of `group`, in join order. */
   members(group: string): readonly ConnectionRef<unknown>[];
+  /**
+   * The groups `ref` is in (for a connection of another process, as last heard there): with one
+   * group per attribute (`nick:ann`), a member list can say who everyone is.
+   */
+  groupsOf(ref: ConnectionRef<any>): readonly string[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Sends `info` to the named connection's mailbox; `false` if there is none. */
   send<I>(name: string, info: I): boolean;
   /** Sends `info` to every member's mailbox; returns how many accepted it. */
@@ -154,6 +159,11 @@ export class LocalRegistry implements Registry {
       else live.push(ref);
     }
     return live;
+  }
+
+  groupsOf(ref: AnyRef): readonly string[] {
+    const held = this.#held.get(ref);
+    return held === undefined || ref.closed ? [] : [...held.groups];
   }
 
   /** The names and groups `ref` holds here (empty sets if none). */
