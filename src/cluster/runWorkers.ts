@@ -30,6 +30,12 @@ export interface RunWorkersOptions {
   readonly maxRestartsPerMinute?: number;
   /** Milliseconds a worker gets to close gracefully before it is killed (default 10 000). */
   readonly shutdownTimeout?: number;
+  /**
+   * Milliseconds within which a second signal counts as the first one delivered again (default
+   * 1000): a terminal's Ctrl-C reaches the whole process group, and a supervisor such as npm may
+   * forward it once more. A second signal later than that kills the workers at once.
+   */
+  readonly repeatWindow?: number;
 }
 
 /** What `runWorkers` returns: in the primary the whole group, in a worker its own server. */
@@ -42,8 +48,8 @@ const MINUTE_MS = 60_000;
 /**
  * Starts `workers` processes that each run `start`, or, when called in a worker, runs `start`.
  * SIGINT and SIGTERM close gracefully: the primary asks every worker to close its server (each
- * sends 1001 to its connections and runs their `terminate`) and exits once all have; a second
- * signal kills them at once.
+ * sends 1001 to its connections and runs their `terminate`) and exits 0 once all have; a second
+ * signal (after `repeatWindow`) kills them at once and exits 1.
  *
  * ```ts
  * await runWorkers({ workers: 4, start: async () => serve({ port: 8080, registry: await RedisRegistry.connect(), routes }) });
@@ -104,9 +110,15 @@ class Primary implements WorkersHandle {
 
   async started(): Promise<this> {
     const listening = Array.from({ length: this.count }, () => this.#fork());
-    let signals = 0;
+    let firstAt: number | undefined;
     const onSignal = (): void => {
-      if (++signals > 1) for (const worker of this.#workers) worker.process.kill('SIGKILL');
+      const now = performance.now();
+      if (firstAt !== undefined) {
+        if (now - firstAt < (this.#options.repeatWindow ?? 1000)) return;
+        for (const worker of this.#workers) worker.process.kill('SIGKILL');
+        process.exit(1);
+      }
+      firstAt = now;
       void this.close().then(() => process.exit(0));
     };
     process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
