@@ -2,60 +2,24 @@
  * `npm start` scaled out: two demos on one Redis form one chat, and so do the workers of one
  * (`WORKERS`). Each demo runs as a user runs it, in its own process group, killed after the test.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startRedis, type TestRedis } from './redisServer.js';
+import { killStarted, npmStart as start } from './npmStart.js';
 import { JsonClient } from './support.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const START_TIMEOUT_MS = 30_000;
+const npmStart = (env: Record<string, string>): Promise<number> =>
+  start({ REDIS_URL: redis.url, ...env });
 
 let redis: TestRedis;
 beforeAll(async () => void (redis = await startRedis()));
 afterAll(async () => redis?.stop());
 
-const groups: ChildProcess[] = [];
 const sockets: WebSocket[] = [];
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.terminate();
-  for (const child of groups.splice(0)) {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-    }
-  }
+  killStarted();
 });
-
-/**
- * `npm start` on port 0 with `env`; resolves with the port it logs once listening (with
- * `WORKERS`, once every worker logged it).
- */
-async function npmStart(env: Record<string, string>): Promise<number> {
-  let waiting = Number(env['WORKERS'] ?? 1);
-  const child = spawn('npm', ['start'], {
-    cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', REDIS_URL: redis.url, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
-  });
-  groups.push(child);
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const timer = setTimeout(() => lines.close(), START_TIMEOUT_MS);
-  try {
-    for await (const line of lines) {
-      const port = /rodeo demo on http:\/\/127\.0\.0\.1:(\d+)\/.*shared through/.exec(line)?.[1];
-      if (port !== undefined && --waiting === 0) return Number(port);
-    }
-  } finally {
-    clearTimeout(timer);
-    child.stdout?.resume();
-  }
-  throw new Error('the demo did not start');
-}
 
 /** A chat client, with the `X-Served-By` of its 101 (which worker took it, with `WORKERS`). */
 async function chat(port: number, nick: string): Promise<JsonClient & { servedBy: string }> {
