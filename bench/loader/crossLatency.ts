@@ -1,8 +1,8 @@
 /** Latency of info crossing from one node to another, at a fixed rate. */
-import { cpuMark, cpuShare } from './cpu.js';
+import { cpuMark } from './cpu.js';
 import type { CrossLatencyJob, JobResult } from './job.js';
 import { closeAll, counterFor, openMany, requestFrame, sleep } from './pool.js';
-import { quantile } from './latency.js';
+import { latencyResult } from './latency.js';
 
 /** Time for names and memberships to reach the other node before sending. */
 const SETTLE_MS = 1000;
@@ -90,20 +90,7 @@ export async function crossLatency(job: CrossLatencyJob): Promise<JobResult> {
   const to = cpuMark(job.serverPid);
   recording = false;
   ticking = false;
-  const achieved = ((replies - before) * 1000) / (to.at - from.at);
   closeAll(receivers);
   closeAll(senders);
-  const sorted = samples.subarray(0, count).sort();
-  const us = (q: number): number => Math.round(1000 * quantile(sorted, q));
-  return {
-    value: us(0.99),
-    cpu: cpuShare(from, to),
-    extra: {
-      p50: us(0.5),
-      p99: us(0.99),
-      p999: us(0.999),
-      samples: count,
-      achievedRate: Math.round(achieved),
-    },
-  };
+  return latencyResult(samples.subarray(0, count), replies - before, from, to);
 }

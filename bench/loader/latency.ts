@@ -70,9 +70,24 @@ export async function latency(job: LatencyJob): Promise<JobResult> {
   const to = cpuMark(job.serverPid);
   recording = false;
   ticking = false;
-  const achieved = ((replies - repliesBefore) * 1000) / (to.at - from.at);
   closeAll(conns);
-  const sorted = samples.subarray(0, sampleCount).sort();
+  return latencyResult(samples.subarray(0, sampleCount), replies - repliesBefore, from, to);
+}
+
+/**
+ * A latency job's answer: p99 in microseconds as the value; p50, p99.9, the sample count and the
+ * rate achieved over the window as extras.
+ *
+ * @param samples Round trips in milliseconds (sorted in place).
+ * @param replies Replies received during the window.
+ */
+export function latencyResult(
+  samples: Float64Array,
+  replies: number,
+  from: CpuMark,
+  to: CpuMark,
+): JobResult {
+  const sorted = samples.sort();
   const us = (q: number): number => Math.round(1000 * quantile(sorted, q));
   return {
     value: us(0.99),
@@ -81,14 +96,14 @@ export async function latency(job: LatencyJob): Promise<JobResult> {
       p50: us(0.5),
       p99: us(0.99),
       p999: us(0.999),
-      samples: sampleCount,
-      achievedRate: Math.round(achieved),
+      samples: sorted.length,
+      achievedRate: Math.round((replies * 1000) / (to.at - from.at)),
     },
   };
 }
 
 /** Nearest-rank quantile of sorted samples (`NaN` if empty). */
-export function quantile(sorted: Float64Array, q: number): number {
+function quantile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
 }

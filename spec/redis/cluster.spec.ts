@@ -1,19 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRedis, type TestRedis } from './redisServer.js';
-import {
-  connectTo,
-  eventually,
-  newCluster,
-  startNode,
-  stopAll,
-  type JsonClient,
-} from './support.js';
+import { describe, expect, it } from 'vitest';
+import { connectTo, eventually, startNode, useRedis, type JsonClient } from './support.js';
 
-let redis: TestRedis;
-beforeAll(async () => void (redis = await startRedis()));
-afterAll(async () => redis?.stop());
-beforeEach(() => void newCluster());
-afterEach(stopAll);
+const redis = useRedis();
 
 type Peer = JsonClient & { name: string; id: string; pid: number; registered: boolean };
 
@@ -56,7 +44,7 @@ async function memberCount(client: JsonClient): Promise<number> {
 
 describe('node:cluster workers on one port with the Redis registry', () => {
   it('deliver across workers in order, name once, refuse what cannot cross, outlive a worker and Redis', async () => {
-    const primary = await startNode(redis.url, 2);
+    const primary = await startNode(redis().url, 2);
     const a = await peer(primary.port);
     const b = await onAnotherWorker(primary.port, a.pid);
     const total = await memberCount(a);
@@ -93,8 +81,8 @@ describe('node:cluster workers on one port with the Redis registry', () => {
     // Redis restarted: delivery between workers resumes without restarting anything (the
     // primary has replaced the killed worker meanwhile).
     const c = await onAnotherWorker(primary.port, a.pid);
-    await redis.crash();
-    await redis.start();
+    await redis().crash();
+    await redis().start();
     let n = 0;
     await eventually(
       async () => {

@@ -1,20 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRedis, type TestRedis } from './redisServer.js';
+import { describe, expect, it } from 'vitest';
 import {
   clusterPrefix,
   connectTo,
   eventually,
-  newCluster,
   startNode,
-  stopAll,
+  useRedis,
   type JsonClient,
 } from './support.js';
 
-let redis: TestRedis;
-beforeAll(async () => void (redis = await startRedis()));
-afterAll(async () => redis?.stop());
-beforeEach(() => void newCluster());
-afterEach(stopAll);
+const redis = useRedis();
 
 /** Opens `/peer?name=…` and waits until it is registered. */
 async function peer(port: number, name: string): Promise<JsonClient & { id: string }> {
@@ -53,7 +47,7 @@ async function seesMembers(client: JsonClient, count: number): Promise<string[]>
 
 describe('RedisRegistry across node processes', () => {
   it('sends, publishes and finds names across nodes', async () => {
-    const [a, b] = await Promise.all([startNode(redis.url), startNode(redis.url)]);
+    const [a, b] = await Promise.all([startNode(redis().url), startNode(redis().url)]);
     const ann = await peer(a.port, 'ann');
     const bob = await peer(b.port, 'bob');
     expect(ann.id).not.toBe(bob.id);
@@ -78,7 +72,7 @@ describe('RedisRegistry across node processes', () => {
 
 describe('RedisRegistry guarantees', () => {
   it('keeps the order of every sender→receiver pair under load', async () => {
-    const [a, b] = await Promise.all([startNode(redis.url), startNode(redis.url)]);
+    const [a, b] = await Promise.all([startNode(redis().url), startNode(redis().url)]);
     const senders = await Promise.all([peer(a.port, 's1'), peer(a.port, 's2'), peer(b.port, 's3')]);
     const receiver = await peer(b.port, 'r');
     await seesMembers(senders[0], 4);
@@ -97,7 +91,7 @@ describe('RedisRegistry guarantees', () => {
   });
 
   it('gives a name to exactly one of two nodes claiming it at once', async () => {
-    const [a, b] = await Promise.all([startNode(redis.url), startNode(redis.url)]);
+    const [a, b] = await Promise.all([startNode(redis().url), startNode(redis().url)]);
     for (let round = 0; round < 5; round++) {
       const name = `solo-${round}`;
       const clients = await Promise.all(
@@ -119,9 +113,9 @@ describe('RedisRegistry guarantees', () => {
 
   it('drops a SIGKILLed node’s members and names from the others within 5 s', async () => {
     const [a, b, c] = await Promise.all([
-      startNode(redis.url),
-      startNode(redis.url),
-      startNode(redis.url),
+      startNode(redis().url),
+      startNode(redis().url),
+      startNode(redis().url),
     ]);
     const watcher = await peer(a.port, 'watcher');
     await peer(b.port, 'doomed');
@@ -144,13 +138,13 @@ describe('RedisRegistry guarantees', () => {
   });
 
   it('delivers locally while Redis is down, counts the cross-node drops, resumes when it is back', async () => {
-    const [a, b] = await Promise.all([startNode(redis.url), startNode(redis.url)]);
+    const [a, b] = await Promise.all([startNode(redis().url), startNode(redis().url)]);
     const ann = await peer(a.port, 'ann');
     const carl = await peer(a.port, 'carl');
     const bob = await peer(b.port, 'bob');
     await seesMembers(ann, 3);
     await knows(ann, 'bob');
-    await redis.crash();
+    await redis().crash();
     try {
       await eventually(
         async () => {
@@ -163,7 +157,7 @@ describe('RedisRegistry guarantees', () => {
         'a cross-node send dropped while local ones arrive',
       );
     } finally {
-      await redis.start();
+      await redis().start();
     }
     let n = 0;
     await eventually(
@@ -182,10 +176,10 @@ describe('RedisRegistry guarantees', () => {
   });
 
   it('drops and counts malformed bytes on its channels', async () => {
-    const a = await startNode(redis.url);
+    const a = await startNode(redis().url);
     const ann = await peer(a.port, 'ann');
     const { createClient } = await import('redis');
-    const client = createClient({ url: redis.url });
+    const client = createClient({ url: redis().url });
     await client.connect();
     try {
       for (const junk of [

@@ -7,7 +7,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import WebSocket from 'ws';
+import { startRedis, type TestRedis } from './redisServer.js';
 
 const NODE = fileURLToPath(new URL('../fixtures/redisNode.ts', import.meta.url));
 const START_TIMEOUT_MS = 20_000;
@@ -40,6 +42,22 @@ export function clusterPrefix(): string {
   return prefix;
 }
 const sockets = new Set<WebSocket>();
+
+/**
+ * The spec file's redis-server (started before its tests, stopped after), a fresh cluster prefix
+ * before each test and every node and client stopped after it. Call at the top of a spec file.
+ */
+export function useRedis(): () => TestRedis {
+  let redis: TestRedis | undefined;
+  beforeAll(async () => void (redis = await startRedis()));
+  afterAll(async () => redis?.stop());
+  beforeEach(() => void newCluster());
+  afterEach(stopAll);
+  return () => {
+    if (redis === undefined) throw new Error('redis not started');
+    return redis;
+  };
+}
 
 /** Starts a node on port 0 (or `workers` cluster workers on one port) against `redisUrl`. */
 export async function startNode(redisUrl: string, workers = 0): Promise<TestNode> {

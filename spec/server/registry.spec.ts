@@ -11,7 +11,7 @@ import {
   type RefEndListener,
   type Registry,
 } from '../../src/index.js';
-import { ServerRef, type Mailbox } from '../../src/server/outlets.js';
+import { fakeServerRef } from '../fixtures/fakeServerRef.js';
 import { probe } from '../fixtures/serverHandlers.js';
 import { client, closeAll, closed, message, start, wsUrl } from './support.js';
 
@@ -92,27 +92,6 @@ describe('LocalRegistry (in process)', () => {
   });
 });
 
-/** A server ref on a fake connection whose end the spec triggers. */
-function serverRef(id: string): { ref: ServerRef<string>; end(): void } {
-  const listeners: (() => void)[] = [];
-  let ended = false;
-  const mailbox: Mailbox<string> = {
-    deliver: () => !ended,
-    get closed() {
-      return ended;
-    },
-    writeSerialized: () => !ended,
-    onEnd: (listener) => void listeners.push(listener),
-  };
-  return {
-    ref: new ServerRef(id, mailbox),
-    end: () => {
-      ended = true;
-      for (const listener of listeners.splice(0)) listener();
-    },
-  };
-}
-
 /** Steps taken by every Map and Set iterator (for…of, entries, keys, values) while `run` runs. */
 function iterationSteps(run: () => void): number {
   let steps = 0;
@@ -146,12 +125,12 @@ describe('LocalRegistry cleanup when a connection ends', () => {
     const ends: RefEndArgs[] = [];
     const registry = new LocalRegistry({ onEnd: (...args) => void ends.push(args) });
     for (let i = 0; i < others; i++) {
-      const { ref } = serverRef(`o${i}`);
+      const { ref } = fakeServerRef(`o${i}`);
       await registry.register(`other-${i}`, ref);
       registry.join('room', ref);
       registry.join(`own-${i}`, ref);
     }
-    const mine = serverRef('me');
+    const mine = fakeServerRef('me');
     await registry.register('me', mine.ref);
     await registry.register('also-me', mine.ref);
     registry.join('room', mine.ref);

@@ -1,29 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
 import type { ConnectionRef } from '../handler/context.js';
 import { RodeoError } from '../handler/errors.js';
 import type { OutFrame } from '../handler/frames.js';
 import { outletOf } from '../server/outlets.js';
-import { ReceivedText } from '../server/ws/receivedText.js';
 import {
   LocalRegistry,
   nextConnectionId,
-  payloadOf,
   serializeBroadcast,
-  type BroadcastFrame,
   type Registry,
 } from '../server/registry.js';
-import { serializeFrame } from '../server/ws/wsInternals.js';
+import { ClusterState } from './clusterState.js';
 import { encodeInfo } from './codec.js';
+import { crossedFrame, frameBytes } from './crossingFrames.js';
 import { RedisLink, type LinkMetrics } from './link.js';
 import { resolveOptions, type RedisRegistryOptions, type ResolvedOptions } from './options.js';
-import { HEARTBEAT, LEAVE, REGISTER, RELEASE } from './scripts.js';
 import { RemoteRef, RemoteView, type RemoteSender } from './view.js';
 import { encode, forEachMessage, stateFields, type NodeState, type WireMessage } from './wire.js';
 
 type AnyRef = ConnectionRef<unknown>;
-
-const OPCODES = { text: 0x1, binary: 0x2, ping: 0x9, pong: 0xa } as const;
 
 /**
  * A `Registry` spanning every node (process) connected to the same Redis: groups, names, info and
@@ -42,24 +36,14 @@ export class RedisRegistry implements Registry, RemoteSender {
   readonly #link: RedisLink;
   /** This node's connections that joined or were named, by id: what other nodes can address. */
   readonly #announced = new Map<string, AnyRef>();
-  readonly #keys: { nodes: string; names: string; myNames: string; nameSets: string };
+  readonly #cluster: ClusterState;
   readonly #all: string;
-  #heartbeat: NodeJS.Timeout | undefined;
-  #beating = false;
-  #announcing: Promise<void> | undefined;
-  #announceAgain = false;
 
   private constructor(options: ResolvedOptions) {
     this.#options = options;
     this.node = randomBytes(6).toString('base64url');
     const { prefix } = options;
     this.#all = `${prefix}:all`;
-    this.#keys = {
-      nodes: `${prefix}:nodes`,
-      names: `${prefix}:names`,
-      nameSets: `${prefix}:node-names:`,
-      myNames: `${prefix}:node-names:${this.node}`,
-    };
     this.#local = new LocalRegistry({ onEnd: (ref, names) => this.#ended(ref, names) });
     this.#view = new RemoteView(this);
     this.#link = new RedisLink({
@@ -69,8 +53,12 @@ export class RedisRegistry implements Registry, RemoteSender {
       maxPendingBytes: options.maxPendingBytes,
       onMessage: (message) => this.#receive(message),
       commandTimeout: options.lease,
-      onRecovered: () => void this.#announce(),
+      onRecovered: () => void this.#cluster.announce(),
     });
+    const keys = { prefix, node: this.node, all: this.#all };
+    this.#cluster = new ClusterState(this.#link, keys, options.lease, () =>
+      this.#announceHoldings(),
+    );
   }
 
   /**
@@ -87,9 +75,8 @@ export class RedisRegistry implements Registry, RemoteSender {
   static async connect(options: RedisRegistryOptions = {}): Promise<RedisRegistry> {
     const registry = new RedisRegistry(resolveOptions(options));
     await registry.#link.connect(registry.#options.connectTimeout);
-    await registry.#announce();
-    registry.#heartbeat = setInterval(() => registry.#beat(), registry.#options.heartbeatInterval);
-    registry.#heartbeat.unref();
+    await registry.#cluster.announce();
+    registry.#cluster.startHeartbeat(registry.#options.heartbeatInterval);
     return registry;
   }
 
@@ -109,9 +96,9 @@ export class RedisRegistry implements Registry, RemoteSender {
     if (!this.#isOwn(ref)) return this.#local.register(name, ref);
     const remote = this.#view.whereis(name);
     if (remote !== undefined && !remote.closed) return false;
-    if (!(await this.#claimInRedis(name, ref))) return false;
+    if (!(await this.#cluster.claim(name, ref.id))) return false;
     if (ref.closed || !this.#local.register(name, ref)) {
-      this.#release(ref.id, [name], encode('E', [this.node, ref.id]));
+      this.#cluster.release(ref.id, [name], encode('E', [this.node, ref.id]));
       return false;
     }
     this.#announced.set(ref.id, ref);
@@ -123,7 +110,7 @@ export class RedisRegistry implements Registry, RemoteSender {
   unregister(name: string, ref: AnyRef): boolean {
     const own = this.#isOwn(ref);
     if (!this.#local.unregister(name, ref)) return false;
-    if (own) this.#release(ref.id, [name], encode('U', [this.node, name, ref.id]));
+    if (own) this.#cluster.release(ref.id, [name], encode('U', [this.node, name, ref.id]));
     return true;
   }
 
@@ -184,20 +171,14 @@ export class RedisRegistry implements Registry, RemoteSender {
     const count = this.#local.writeSerialized(group, serializeBroadcast(frame));
     const remote = this.#view.count(group);
     if (remote === 0) return count;
-    const opcode = String(OPCODES[(frame as BroadcastFrame).type]);
-    const message = encode('B', [this.node, group, opcode], payloadOf(frame as BroadcastFrame));
+    const [opcode, payload] = frameBytes(frame);
+    const message = encode('B', [this.node, group, opcode], payload);
     return this.#link.publish(this.#all, message) ? count + remote : count;
   }
 
   /** Leaves the cluster (the others drop this node's connections at once) and closes Redis. */
   async close(): Promise<void> {
-    clearInterval(this.#heartbeat);
-    if (this.#link.ready) {
-      const { nodes, names, nameSets } = this.#keys;
-      await this.#link
-        .run(LEAVE, [nodes, names], [nameSets, this.#all, this.node])
-        .catch(() => undefined);
-    }
+    await this.#cluster.leave();
     await this.#link.close();
   }
 
@@ -218,39 +199,10 @@ export class RedisRegistry implements Registry, RemoteSender {
     return `${this.#options.prefix}:node:${node}`;
   }
 
-  async #claimInRedis(name: string, ref: AnyRef): Promise<boolean> {
-    if (!this.#link.ready) {
-      this.#link.drop();
-      return false;
-    }
-    const { nodes, names, myNames } = this.#keys;
-    try {
-      return (await this.#link.run(REGISTER, [nodes, names, myNames], [name, ref.id])) === 1;
-    } catch {
-      this.#link.drop();
-      return false;
-    }
-  }
-
-  /**
-   * Frees names in Redis (those `id` still owns) and publishes `message` (the connection's end, or
-   * one name given up) in the same step.
-   */
-  #release(id: string, names: readonly string[], message: Buffer): void {
-    if (names.length === 0 || !this.#link.ready) {
-      this.#link.publish(this.#all, message);
-      return;
-    }
-    const keys = [this.#keys.names, this.#keys.myNames];
-    this.#link
-      .run(RELEASE, keys, [id, this.#all, message, ...names])
-      .catch(() => this.#link.drop());
-  }
-
   #ended(ref: AnyRef, names: ReadonlySet<string>): void {
     if (this.#announced.get(ref.id) !== ref) return;
     this.#announced.delete(ref.id);
-    this.#release(ref.id, [...names], encode('E', [this.node, ref.id]));
+    this.#cluster.release(ref.id, [...names], encode('E', [this.node, ref.id]));
   }
 
   #state(): NodeState {
@@ -262,46 +214,11 @@ export class RedisRegistry implements Registry, RemoteSender {
     return { refs };
   }
 
-  #beat(): void {
-    if (this.#beating || !this.#link.ready) return;
-    this.#beating = true;
-    const { nodes, names, nameSets } = this.#keys;
-    const args = [nameSets, this.#all, this.node, String(this.#options.lease)];
-    this.#link
-      .run(HEARTBEAT, [nodes, names], args)
-      // 1: this node was not in the set (dropped by the others, or Redis lost its data).
-      .then((added) => (added === 1 ? this.#announce() : undefined))
-      .catch(() => undefined)
-      .finally(() => (this.#beating = false));
-  }
-
-  /**
-   * Tells the cluster everything this node holds: renews its lease, claims its names again (a
-   * name another node took meanwhile is lost here, and logged), then publishes its state; every
-   * other node answers with its own.
-   */
-  #announce(): Promise<void> {
-    if (this.#announcing !== undefined) {
-      this.#announceAgain = true;
-      return this.#announcing;
-    }
-    const run = async (): Promise<void> => {
-      do {
-        this.#announceAgain = false;
-        await this.#announceOnce().catch(() => undefined);
-      } while (this.#announceAgain);
-    };
-    return (this.#announcing = run().finally(() => (this.#announcing = undefined)));
-  }
-
-  async #announceOnce(): Promise<void> {
-    const { nodes, names, nameSets } = this.#keys;
-    const args = [nameSets, this.#all, this.node, String(this.#options.lease)];
-    await this.#link.load([REGISTER, RELEASE, HEARTBEAT, LEAVE]);
-    await this.#link.run(HEARTBEAT, [nodes, names], args);
+  /** Claims this node's names again (one taken meanwhile by another node is lost), then says hello. */
+  async #announceHoldings(): Promise<void> {
     const claims = [...this.#announced.values()].flatMap((ref) =>
       [...this.#local.holdingsOf(ref).names].map(async (name) => {
-        if (await this.#claimInRedis(name, ref)) return;
+        if (await this.#cluster.claim(name, ref.id)) return;
         this.#local.unregister(name, ref);
         this.#options.logger.warn(
           { name, id: ref.id },
@@ -358,29 +275,18 @@ export class RedisRegistry implements Registry, RemoteSender {
         view.unname(message.node, message.name, message.ref);
         break;
       case 'down':
-        if (message.node === this.node) void this.#announce();
+        if (message.node === this.node) void this.#cluster.announce();
         else view.down(message.node);
         break;
       case 'publish':
         this.#local.publish(message.group, this.#options.codec.decode(message.payload));
         break;
       case 'broadcast':
-        this.#writeBroadcast(message.group, message.opcode, message.payload);
+        this.#local.writeSerialized(message.group, crossedFrame(message.opcode, message.payload));
         break;
       case 'info':
         this.#announced.get(message.ref)?.send(this.#options.codec.decode(message.payload));
         break;
     }
-  }
-
-  #writeBroadcast(group: string, opcode: number, payload: Buffer): void {
-    let frame: BroadcastFrame;
-    if (opcode === OPCODES.text && isUtf8(payload)) frame = new ReceivedText(payload);
-    else if (opcode === OPCODES.binary) frame = { type: 'binary', data: payload };
-    else if ((opcode === OPCODES.ping || opcode === OPCODES.pong) && payload.length <= 125) {
-      frame = { type: opcode === OPCODES.ping ? 'ping' : 'pong', data: payload };
-    } else throw new Error(`bad broadcast frame (opcode ${opcode}, ${payload.length} bytes)`);
-    const buffers = serializeFrame(opcode as 1 | 2 | 9 | 10, payload);
-    this.#local.writeSerialized(group, { frame, buffers });
   }
 }

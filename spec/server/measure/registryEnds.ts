@@ -15,7 +15,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LocalRegistry } from '../../../src/index.js';
-import { ServerRef, type Mailbox } from '../../../src/server/outlets.js';
+import { fakeServerRef } from '../../fixtures/fakeServerRef.js';
 
 const connections = Number(process.argv[2] ?? 20_000);
 const from = process.argv[3] ?? '../../../src/server/registry.ts';
@@ -27,23 +27,10 @@ const { LocalRegistry: Registry } = (await import(url.href)) as {
 const registry = new Registry();
 const ends: (() => void)[] = [];
 for (let i = 0; i < connections; i++) {
-  const listeners: (() => void)[] = [];
-  let ended = false;
-  const mailbox: Mailbox<unknown> = {
-    deliver: () => !ended,
-    get closed() {
-      return ended;
-    },
-    writeSerialized: () => false,
-    onEnd: (listener) => void listeners.push(listener),
-  };
-  const ref = new ServerRef(`c${i}`, mailbox);
+  const { ref, end } = fakeServerRef(`c${i}`);
   await registry.register(`user-${i}`, ref);
   registry.join('lobby', ref);
-  ends.push(() => {
-    ended = true;
-    for (const listener of listeners) listener();
-  });
+  ends.push(end);
 }
 let longest = 0;
 const began = performance.now();
