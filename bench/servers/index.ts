@@ -2,10 +2,9 @@
  * The servers under test: what each one is, whether it can run here, and how to start it as its own
  * process on 127.0.0.1, optionally pinned to core 0 (the loader then gets core 1).
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRedis } from '../../spec/redis/redisServer.js';
+import { freePort, startRedis } from '../../spec/redis/redisServer.js';
 import { PYTHON, pythonWebsockets, yaws, type Availability } from '../peers.js';
 import { rssBytes, start, type Child } from '../proc.js';
 
@@ -183,16 +182,4 @@ async function launchOne(
     },
     stop: (graceMs) => child.stop(graceMs),
   };
-}
-
-/** A port free right now on 127.0.0.1 (for Yaws, which is given its port). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }

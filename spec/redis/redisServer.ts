@@ -90,7 +90,8 @@ async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> 
   await exited;
 }
 
-function freePort(): Promise<number> {
+/** A port free right now on 127.0.0.1 (for servers that must be given theirs). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
