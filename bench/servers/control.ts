@@ -16,6 +16,7 @@ export const PATHS = {
   multi: '/multi',
   broadcast: '/bcast',
   pair: '/pair',
+  pipeline: '/p',
 } as const;
 
 /** The Redis URL a server is given when it runs as one node of several (`--redis=URL`). */

@@ -8,7 +8,7 @@ import { echoHandler } from '../../examples/echo.js';
 import { LocalRegistry, serve, type Registry } from '../../src/index.js';
 import { RedisRegistry } from '../../src/redis/index.js';
 import { PATHS, redisUrlArg, serveControl } from './control.js';
-import { broadcaster, hibernatingEcho, multiEcho, pair } from './rodeoHandlers.js';
+import { broadcaster, hibernatingEcho, multiEcho, pair, pipelineEcho } from './rodeoHandlers.js';
 
 const url = redisUrlArg();
 const registry: Registry =
@@ -25,6 +25,7 @@ const server = await serve({
     [PATHS.multi]: multiEcho(),
     [PATHS.broadcast]: broadcaster(registry),
     [PATHS.pair]: pair(registry),
+    [PATHS.pipeline]: pipelineEcho(),
   },
 });
 serveControl(server.port, () => server.close());
