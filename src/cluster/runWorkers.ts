@@ -87,6 +87,10 @@ async function runWorker(options: RunWorkersOptions, logger: Logger): Promise<Wo
   process.on('message', (message) => {
     if (message === 'rodeo:close') exit();
   });
+  // A primary that died (even while this worker was still starting) leaves no one to hand it
+  // connections: close instead of living on as an orphan.
+  process.once('disconnect', exit);
+  if (!process.connected) exit();
   return { role: 'worker', close };
 }
 
