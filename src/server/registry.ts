@@ -22,25 +22,25 @@ export interface Registry {
    * could not be claimed everywhere). `await` works for both. The name is freed when the connection
    * ends.
    */
-  register(name: string, ref: ConnectionRef<any>): boolean | Promise<boolean>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  register(name: string, ref: AnyRef): boolean | Promise<boolean>;
   /**
    * Frees `name` if `ref` holds it, so a connection can give up a name while it lives (a chat
    * member changing nick); `false`, and nothing changes, if another connection or nobody holds it.
    */
-  unregister(name: string, ref: ConnectionRef<any>): boolean; // eslint-disable-line @typescript-eslint/no-explicit-any
+  unregister(name: string, ref: AnyRef): boolean;
   /** The connection registered under `name`, if it is still alive. */
   whereis<I>(name: string): ConnectionRef<I> | undefined;
   /** Adds `ref` to `group` (no-op if already in it); it leaves when the connection ends. */
-  join(group: string, ref: ConnectionRef<any>): void; // eslint-disable-line @typescript-eslint/no-explicit-any
+  join(group: string, ref: AnyRef): void;
   /** Removes `ref` from `group`. */
-  leave(group: string, ref: ConnectionRef<any>): void; // eslint-disable-line @typescript-eslint/no-explicit-any
+  leave(group: string, ref: AnyRef): void;
   /** The live members of `group`, in join order. */
   members(group: string): readonly ConnectionRef<unknown>[];
   /**
    * The groups `ref` is in (for a connection of another process, as last heard there): with one
    * group per attribute (`nick:ann`), a member list can say who everyone is.
    */
-  groupsOf(ref: ConnectionRef<any>): readonly string[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  groupsOf(ref: AnyRef): readonly string[];
   /** Sends `info` to the named connection's mailbox; `false` if there is none. */
   send<I>(name: string, info: I): boolean;
   /** Sends `info` to every member's mailbox; returns how many accepted it. */
