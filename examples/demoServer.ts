@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { attach, LocalRegistry } from '../src/index.js';
+import { attach, LocalRegistry, type Registry } from '../src/index.js';
 import { chatHandler, type ChatOptions } from './chat.js';
 import { clockHandler } from './clock.js';
 import { echoHandler } from './echo.js';
@@ -41,6 +41,10 @@ export interface DemoOptions {
   readonly clockInterval?: number | undefined;
   /** Chat limits and clock (default: the chat's own). */
   readonly chat?: ChatOptions | undefined;
+  /** Names and groups (default: a new `LocalRegistry`; `RedisRegistry` to share them). */
+  readonly registry?: Registry | undefined;
+  /** Sent as `X-Served-By` in every 101 response: which process took a connection. */
+  readonly servedBy?: string | undefined;
 }
 
 /** A running demo. */
@@ -79,11 +83,15 @@ const PAGE = new URL('./public/index.html', import.meta.url);
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const page = await readFile(PAGE);
-  const registry = new LocalRegistry();
+  const registry = options.registry ?? new LocalRegistry();
   const idleTimeout = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
   const policy: RoutePolicy = {
     allowedOrigins: options.allowedOrigins ?? [SELF],
-    connection: { idleTimeout, keepalive: options.keepalive ?? defaultKeepalive(idleTimeout) },
+    connection: {
+      idleTimeout,
+      keepalive: options.keepalive ?? defaultKeepalive(idleTimeout),
+      ...(options.servedBy === undefined ? {} : { headers: { 'X-Served-By': options.servedBy } }),
+    },
   };
   const echo =
     options.echoMaxFrameSize === undefined ? {} : { maxFrameSize: options.echoMaxFrameSize };

@@ -30,6 +30,15 @@ export const ErrorCodes = {
   RODEO_ERR_INVALID_UPGRADE: null,
   /** `Registry#broadcast` was given a close frame or an invalid frame (thrown to the caller). */
   RODEO_ERR_INVALID_BROADCAST: null,
+  /**
+   * An info had to cross to another node and the registry's codec cannot encode it (thrown to the
+   * caller of `send`, `publish` or a remote ref's `send`; nothing is delivered).
+   */
+  RODEO_ERR_INFO_NOT_SERIALIZABLE: null,
+  /** `join`, `leave` or `register` was given a connection of another node (only its node may). */
+  RODEO_ERR_NOT_LOCAL: null,
+  /** `RedisRegistry.connect` could not reach Redis within `connectTimeout`. */
+  RODEO_ERR_REDIS_UNAVAILABLE: null,
 } as const;
 
 /** A stable rodeo error code. */

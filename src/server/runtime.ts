@@ -7,7 +7,7 @@ import {
 } from './limits.js';
 import { silentLogger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { LocalRegistry, type Registry } from './registry.js';
+import { LocalRegistry, nextConnectionId, type Registry } from './registry.js';
 import { compileRoutes } from './routes.js';
 import type { ServerOptions } from './options.js';
 import type { ServerContext } from './serverContext.js';
@@ -53,6 +53,7 @@ export function createRuntime(options: ServerOptions): ServerRuntime {
   const context: ServerContext = {
     routes: compileRoutes(options.routes),
     registry,
+    connectionId: registry.connectionId?.bind(registry) ?? nextConnectionId,
     logger: options.logger ?? silentLogger,
     metrics,
     // ws's own close timer (peer does not answer a close frame) uses the same bound.

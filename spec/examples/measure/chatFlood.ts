@@ -3,7 +3,8 @@
  *
  *   npx tsx spec/examples/measure/chatFlood.ts [readers=20] [seconds=8]
  *
- * The demo runs as its own process (`node --import tsx examples/demo.ts`, loopback, port 0).
+ * The demo runs as its own process, compiled as `npm start` runs it (`scripts/build-demo.js`, then
+ * `node dist/demo/examples/demo.js`; loopback, port 0).
  * `readers` members join and read everything. Then, one scenario at a time:
  *
  * - `huge`: one member sends 1 MiB of U+0001 (6 MiB once JSON-escaped, the attack the old demo
@@ -21,7 +22,7 @@
  * and 20 refusals), a reader got 484 messages, 124 KB/s; ten → 20/20 open, 138 KB/s per reader:
  * reconnecting gets a flooder a fresh allowance, so the room's allowance is what bounds readers.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +37,12 @@ const SCENARIOS = {
   ten: { flooders: 10, message: '🤠'.repeat(1000) },
 } as const;
 
-const demo = spawn(process.execPath, ['--import', 'tsx', 'examples/demo.ts'], {
+if (
+  spawnSync(process.execPath, ['scripts/build-demo.js'], { cwd: ROOT, stdio: 'inherit' }).status
+) {
+  throw new Error('the demo build failed');
+}
+const demo = spawn(process.execPath, ['dist/demo/examples/demo.js'], {
   cwd: ROOT,
   env: { ...process.env, HOST: '127.0.0.1', PORT: '0' },
   stdio: ['ignore', 'pipe', 'inherit'],
