@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * Signals go to the process `spawn` returns (npm), or to its whole process group as a terminal's
  * Ctrl-C does — so these specs prove that what the README promises holds for the real command.
  */
-describe('npm start (examples/demo.ts)', () => {
+describe('npm start (examples/demo.ts, compiled)', () => {
   const clients: WebSocket[] = [];
   let child: ChildProcess | undefined;
 
@@ -90,6 +91,19 @@ describe('npm start (examples/demo.ts)', () => {
     expect((await goingAway).code).toBe(1001);
     expect(await exit).toEqual([0, null]);
     expect(await portIsFree(port)).toBe(true);
+  });
+
+  it('runs the compiled demo under plain node: npm → node dist/demo/examples/demo.js', async () => {
+    const proc = npmStart({});
+    await loggedPort(proc);
+    // `exec` leaves npm one child, the demo itself: no shell between, no TypeScript loader in it.
+    const [demo, ...others] = readFileSync(`/proc/${proc.pid}/task/${proc.pid}/children`, 'utf8')
+      .trim()
+      .split(' ');
+    expect(others).toEqual([]);
+    const argv = readFileSync(`/proc/${demo}/cmdline`, 'utf8').split('\0').slice(0, -1);
+    expect(argv.slice(1)).toEqual(['dist/demo/examples/demo.js']);
+    expect(readFileSync(`/proc/${demo}/comm`, 'utf8')).toBe('node\n');
   });
 
   it('Ctrl-C (SIGINT to the process group) closes once, gracefully, and exits 0', async () => {
