@@ -1,11 +1,11 @@
 /**
- * `npm start`'s build (its `prestart`): compiles examples/ and the src/ they import to plain
- * JavaScript in dist/demo, so the demo runs at production speed with no transpiler on the message
- * path, then puts the demo page next to the compiled server, where it looks for it.
+ * `npm start`'s build (its `prestart`): compiles examples/ and src/ to plain JavaScript in
+ * dist/demo (tsconfig.demo.json), so the demo runs at production speed with no transpiler on the
+ * message path, then puts the demo page next to the compiled server, where it looks for it.
  *
  * tsc's build mode skips everything when nothing changed (a second `npm start` costs well under a
- * second) and `noCheck` skips type-checking (`npm test` does that), so even a fresh clone starts
- * in a few seconds. When nothing changed, nothing is written either: several `npm start`s at once
+ * second), and the build only emits — no type-checking (`npm test` does that), no declaration
+ * read — so even a fresh clone starts in a few seconds. When nothing changed, nothing is written either: several `npm start`s at once
  * (the test suite runs some) never read a file another one is writing.
  */
 import { spawnSync } from 'node:child_process';
