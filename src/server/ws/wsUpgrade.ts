@@ -42,6 +42,7 @@ export function acceptWithWs(
     failFastOnInvalidUtf8(ws);
     transport = new WsTransport(ws, socket, {
       maxQueueBytes: server.maxQueueBytes,
+      meter: server.metrics,
       maxFragments: server.maxFragments,
       maxMessageSize: plan.maxFrameSize,
     });
