@@ -24,7 +24,8 @@ export const ENTRY_POINTS: readonly EntryPoint[] = readEntryPoints();
 
 /**
  * The strictest settings a consumer may have, declarations included (`skipLibCheck: false`), and
- * only Node's types besides the package's own.
+ * only Node's types besides the package's own: no DOM library either, as in a Node program, so the
+ * declarations cannot lean on browser types.
  */
 const TSCONFIG = {
   compilerOptions: {
