@@ -1,0 +1,193 @@
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import http2, { type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as wsModule from 'ws';
+import WebSocket from 'ws';
+import { keepInbox, track } from './support.js';
+
+/**
+ * HTTP/2 peers for server specs: a throwaway self-signed certificate made with openssl, Node's
+ * `http2` client, and WebSockets over extended CONNECT streams (RFC 8441) run by ws on the client
+ * side — through ws internals, as the server does, since ws has no public client for it.
+ */
+
+/** A certificate and its key, PEM. */
+export interface Certificate {
+  readonly key: Buffer;
+  readonly cert: Buffer;
+}
+
+/** What a CONNECT got when it was not answered 200. */
+export interface Refusal {
+  readonly status: number;
+  readonly headers: http2.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** An open WebSocket over an HTTP/2 stream, with the 200's headers. */
+export interface StreamSocket {
+  readonly ws: WebSocket;
+  readonly stream: ClientHttp2Stream;
+  readonly headers: http2.IncomingHttpHeaders;
+}
+
+interface Deflate {
+  offer(): Record<string, unknown>;
+  accept(response: Record<string, unknown>[]): Record<string, unknown>;
+}
+
+const run = promisify(execFile);
+
+/**
+ * Waits for a stream's 'close' and one more turn of the event loop: Node 20's HTTP/2 client spins
+ * forever if its session is destroyed while it is still inside a stream's close (another stream
+ * open).
+ */
+async function afterClose(closing: Promise<unknown>): Promise<void> {
+  await closing;
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Makes a self-signed certificate for 127.0.0.1 in a temp dir (removed at once). */
+export async function makeCertificate(): Promise<Certificate> {
+  const dir = await mkdtemp(join(tmpdir(), 'rodeo-cert-'));
+  try {
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    await run('/usr/bin/openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-days',
+      '1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]);
+    return { key: await readFile(key), cert: await readFile(cert) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Opens an HTTP/2 connection (self-signed certificates accepted), closed after the spec. */
+export async function h2Connect(url: string): Promise<ClientHttp2Session> {
+  const session = http2.connect(url, { rejectUnauthorized: false });
+  session.on('error', () => undefined);
+  track({
+    close: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      session.destroy();
+    },
+  });
+  await once(session, 'remoteSettings');
+  return session;
+}
+
+/** Sends a request on `session` and reads the whole response. */
+export async function h2Request(
+  session: ClientHttp2Session,
+  headers: http2.OutgoingHttpHeaders,
+): Promise<Refusal> {
+  const stream = session.request(headers);
+  const closing = once(stream, 'close').catch(() => undefined);
+  stream.on('error', () => undefined);
+  const [response] = (await once(stream, 'response')) as [http2.IncomingHttpHeaders];
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await afterClose(closing);
+  return {
+    status: Number(response[':status']),
+    headers: response,
+    body: Buffer.concat(chunks).toString(),
+  };
+}
+
+/** The headers of a WebSocket handshake for `path` (RFC 8441 §4), plus `extra`. */
+export function connectHeaders(
+  session: ClientHttp2Session,
+  path: string,
+  extra: http2.OutgoingHttpHeaders = {},
+): http2.OutgoingHttpHeaders {
+  return {
+    ':method': 'CONNECT',
+    ':protocol': 'websocket',
+    ':scheme': 'https',
+    ':path': path,
+    ':authority': `127.0.0.1:${session.socket.remotePort ?? 0}`,
+    'sec-websocket-version': '13',
+    ...extra,
+  };
+}
+
+/**
+ * Opens a WebSocket on a new stream of `session`: resolves with it once the server answered 200,
+ * or with what it answered instead. `compress` offers permessage-deflate.
+ */
+export async function h2WebSocket(
+  session: ClientHttp2Session,
+  path: string,
+  options: { readonly headers?: http2.OutgoingHttpHeaders; readonly compress?: boolean } = {},
+): Promise<StreamSocket | Refusal> {
+  const { extension, PerMessageDeflate } = wsModule as unknown as {
+    extension: { format(value: object): string; parse(header: string): Record<string, never[]> };
+    PerMessageDeflate: new (options: object) => Deflate;
+  };
+  const deflate = options.compress === true ? new PerMessageDeflate({ isServer: false }) : null;
+  const offer =
+    deflate === null
+      ? {}
+      : {
+          'sec-websocket-extensions': extension.format({ 'permessage-deflate': [deflate.offer()] }),
+        };
+  const stream = session.request(connectHeaders(session, path, { ...offer, ...options.headers }));
+  const closing = once(stream, 'close').catch(() => undefined);
+  stream.on('error', () => undefined);
+  const [headers] = (await once(stream, 'response')) as [http2.IncomingHttpHeaders];
+  const status = Number(headers[':status']);
+  if (status !== 200) {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await afterClose(closing);
+    return { status, headers, body: Buffer.concat(chunks).toString() };
+  }
+  const ws = new WebSocket(null as unknown as string, undefined, {
+    closeTimeout: 5000,
+  } as WebSocket.ClientOptions);
+  const internals = ws as unknown as {
+    _isServer: boolean;
+    _extensions: Record<string, Deflate>;
+    setSocket(socket: ClientHttp2Stream, head: Buffer, options: object): void;
+  };
+  internals._isServer = false;
+  const agreed = headers['sec-websocket-extensions'];
+  if (deflate !== null && typeof agreed === 'string') {
+    deflate.accept(extension.parse(agreed)['permessage-deflate'] ?? []);
+    internals._extensions = { 'permessage-deflate': deflate };
+  }
+  internals.setSocket(stream, Buffer.alloc(0), { maxPayload: 64 * 1024 * 1024 });
+  keepInbox(ws);
+  return { ws, stream, headers };
+}
+
+/** `h2WebSocket` that must succeed. */
+export async function openH2(
+  session: ClientHttp2Session,
+  path: string,
+  options: Parameters<typeof h2WebSocket>[2] = {},
+): Promise<StreamSocket> {
+  const opened = await h2WebSocket(session, path, options);
+  if (!('ws' in opened)) throw new Error(`expected 200, got ${opened.status}`);
+  return opened;
+}
