@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http2, { type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import tls, { type TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
 import * as wsModule from 'ws';
 import WebSocket from 'ws';
@@ -52,6 +53,19 @@ async function afterClose(closing: Promise<unknown>): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * Reads a response to its end, then ends our side too: a CONNECT's request side stays open until
+ * the client ends it, unless the server resets the stream.
+ */
+async function readBody(stream: ClientHttp2Stream, closing: Promise<unknown>): Promise<string> {
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  if (!stream.readableEnded) await once(stream, 'end').catch(() => undefined);
+  if (!stream.closed) stream.close();
+  await afterClose(closing);
+  return Buffer.concat(chunks).toString();
+}
+
 /** Makes a self-signed certificate for 127.0.0.1 in a temp dir (removed at once). */
 export async function makeCertificate(): Promise<Certificate> {
   const dir = await mkdtemp(join(tmpdir(), 'rodeo-cert-'));
@@ -81,9 +95,22 @@ export async function makeCertificate(): Promise<Certificate> {
   }
 }
 
+/** The TLS socket under each client connection, for `dropConnection`. */
+const sockets = new WeakMap<ClientHttp2Session, TLSSocket>();
+
 /** Opens an HTTP/2 connection (self-signed certificates accepted), closed after the spec. */
 export async function h2Connect(url: string): Promise<ClientHttp2Session> {
-  const session = http2.connect(url, { rejectUnauthorized: false });
+  let socket: TLSSocket | undefined;
+  const session = http2.connect(url, {
+    createConnection: (authority: URL) =>
+      (socket = tls.connect({
+        host: authority.hostname,
+        port: Number(authority.port),
+        ALPNProtocols: ['h2'],
+        rejectUnauthorized: false,
+      })),
+  });
+  if (socket !== undefined) sockets.set(session, socket);
   session.on('error', () => undefined);
   track({
     close: async () => {
@@ -95,6 +122,11 @@ export async function h2Connect(url: string): Promise<ClientHttp2Session> {
   return session;
 }
 
+/** Cuts the TCP connection under `session` at once: no GOAWAY, no RST_STREAM, just gone. */
+export function dropConnection(session: ClientHttp2Session): void {
+  sockets.get(session)?.destroy();
+}
+
 /** Sends a request on `session` and reads the whole response. */
 export async function h2Request(
   session: ClientHttp2Session,
@@ -104,14 +136,8 @@ export async function h2Request(
   const closing = once(stream, 'close').catch(() => undefined);
   stream.on('error', () => undefined);
   const [response] = (await once(stream, 'response')) as [http2.IncomingHttpHeaders];
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  await afterClose(closing);
-  return {
-    status: Number(response[':status']),
-    headers: response,
-    body: Buffer.concat(chunks).toString(),
-  };
+  const body = await readBody(stream, closing);
+  return { status: Number(response[':status']), headers: response, body };
 }
 
 /** The headers of a WebSocket handshake for `path` (RFC 8441 §4), plus `extra`. */
@@ -156,14 +182,10 @@ export async function h2WebSocket(
   stream.on('error', () => undefined);
   const [headers] = (await once(stream, 'response')) as [http2.IncomingHttpHeaders];
   const status = Number(headers[':status']);
-  if (status !== 200) {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await afterClose(closing);
-    return { status, headers, body: Buffer.concat(chunks).toString() };
-  }
+  if (status !== 200) return { status, headers, body: await readBody(stream, closing) };
   const ws = new WebSocket(null as unknown as string, undefined, {
     closeTimeout: 5000,
+    autoPong: true,
   } as WebSocket.ClientOptions);
   const internals = ws as unknown as {
     _isServer: boolean;

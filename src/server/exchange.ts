@@ -1,3 +1,4 @@
+import type { TerminateReason } from '../handler/reasons.js';
 import type { HeaderFields, HttpVersion, UpgradeRequest } from '../handler/request.js';
 import type { ConnectionPlan } from '../operators/plan.js';
 import type { HandshakeCheck } from './handshake.js';
@@ -17,8 +18,11 @@ import type { Transport } from './transport.js';
 export type Accepted =
   /** The WebSocket is open on this transport. */
   | { readonly type: 'open'; readonly transport: Transport }
-  /** The peer left before the answer: no connection, and nothing more to answer. */
-  | { readonly type: 'gone' }
+  /**
+   * The peer left before the answer (`reason` says how): no connection, and nothing more to
+   * answer.
+   */
+  | { readonly type: 'gone'; readonly reason: TerminateReason }
   /**
    * The version cannot carry what `init` planned (e.g. response headers HTTP/2 refuses): nothing
    * was sent; the caller answers 500 and `terminate` gets `crash` from `init` with `error`.

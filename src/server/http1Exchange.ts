@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { reasons } from '../handler/reasons.js';
 import type { HeaderFields, UpgradeRequest } from '../handler/request.js';
 import type { ConnectionPlan } from '../operators/plan.js';
 import type { Accepted, UpgradeExchange } from './exchange.js';
@@ -55,7 +56,7 @@ export class Http1Exchange implements UpgradeExchange {
     const transport = acceptWithWs(server, this.#req, socket, this.#head, plan, version);
     if (transport === undefined) {
       socket.destroy();
-      return { type: 'gone' };
+      return { type: 'gone', reason: reasons.error('closed') };
     }
     socket.off('error', ignoreEarlyError);
     return { type: 'open', transport };

@@ -7,6 +7,7 @@ import type { Accepted, UpgradeExchange } from './exchange.js';
 import type { HandshakeCheck } from './handshake.js';
 import { streamSnapshot, type ParsedTarget } from './requestSnapshot.js';
 import type { ServerContext } from './serverContext.js';
+import { streamEndReason } from './streamReset.js';
 import { prepareOnStream } from './ws/wsStream.js';
 
 /**
@@ -51,7 +52,7 @@ export class Http2Exchange implements UpgradeExchange {
   accept(server: ServerContext, plan: ConnectionPlan<unknown>, _version: 7 | 8 | 13): Accepted {
     const stream = this.#stream;
     // The peer reset the stream (or the connection went) while init ran.
-    if (stream.closed || stream.destroyed) return { type: 'gone' };
+    if (stream.closed || stream.destroyed) return { type: 'gone', reason: streamEndReason(stream) };
     const offer = this.#headers['sec-websocket-extensions'];
     const handshake = prepareOnStream(server, stream, offer, plan);
     const fields = http2Fields(plan.headers);

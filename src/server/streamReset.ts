@@ -1,4 +1,6 @@
+import type { Http2Stream } from 'node:http2';
 import { RodeoError } from '../handler/errors.js';
+import { reasons, type TerminateReason } from '../handler/reasons.js';
 
 /**
  * HTTP/2 error codes by number (RFC 9113 §7), to name the code a peer reset a stream with.
@@ -35,5 +37,27 @@ export class StreamResetError extends RodeoError {
     const name = HTTP2_ERROR_NAMES[http2Code] ?? `0x${http2Code.toString(16)}`;
     super('RODEO_ERR_STREAM_RESET', `the peer reset the HTTP/2 stream (${name})`);
     this.http2Code = http2Code;
+  }
+}
+
+/**
+ * Why a stream ended without a close frame: the peer reset it (`error other`, `StreamResetError`),
+ * or its whole connection went away (`error closed`).
+ */
+export function streamEndReason(stream: Http2Stream): TerminateReason {
+  return connectionLost(stream)
+    ? reasons.error('closed')
+    : reasons.socketError(new StreamResetError(stream.rstCode));
+}
+
+/** Whether the stream ended because its HTTP/2 connection did (not a reset of this stream). */
+function connectionLost(stream: Http2Stream): boolean {
+  const session = stream.session;
+  if (session === undefined || session.destroyed) return true;
+  try {
+    return session.socket.destroyed;
+  } catch {
+    // Node throws once the session has let go of its socket.
+    return true;
   }
 }

@@ -87,7 +87,7 @@ function upgradeOrAnswer(
   const accepted = exchange.accept(server, plan, check.version);
   switch (accepted.type) {
     case 'gone':
-      return end(reasons.error('closed'), plan.state);
+      return end(accepted.reason, plan.state);
     case 'refused':
       exchange.answer(500, {});
       return end(reasons.crash('init', accepted.error), plan.state);

@@ -2,7 +2,7 @@ import type { Http2Stream } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { reasons, type TerminateReason } from '../../handler/reasons.js';
-import { StreamResetError } from '../streamReset.js';
+import { streamEndReason } from '../streamReset.js';
 import type { TransportSink } from '../transport.js';
 import { ReceivedText } from './receivedText.js';
 import { onCloseFrame, websocketOf } from './wsInternals.js';
@@ -134,22 +134,7 @@ function onSocketError(this: Duplex, err: Error): void {
 }
 
 function onStreamAborted(this: Http2Stream): void {
-  const sink = forwardingSink(this);
-  if (sink === undefined) return;
-  if (connectionLost(this)) sink.end(reasons.error('closed'));
-  else sink.end(reasons.socketError(new StreamResetError(this.rstCode)));
-}
-
-/** Whether the stream ended because its HTTP/2 connection did (not a reset of this stream). */
-function connectionLost(stream: Http2Stream): boolean {
-  const session = stream.session;
-  if (session === undefined || session.destroyed) return true;
-  try {
-    return session.socket.destroyed;
-  } catch {
-    // Node throws once the session has let go of its socket.
-    return true;
-  }
+  forwardingSink(this)?.end(streamEndReason(this));
 }
 
 function closeFrame(sink: TransportSink, code: number, reason: Buffer): void {
