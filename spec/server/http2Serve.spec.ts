@@ -1,5 +1,7 @@
 import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import tls from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reasons, RodeoError, serve, type ServeOptions } from '../../src/index.js';
@@ -31,7 +33,7 @@ function wssUrl(url: string, path: string): string {
 /** A plain HTTPS/1.1 request; resolves with its status and headers. */
 async function https1(url: string): Promise<{ status: number; upgrade: string | undefined }> {
   const req = https.get(url, { rejectUnauthorized: false, agent: false });
-  const [res] = (await once(req, 'response')) as [import('node:http').IncomingMessage];
+  const [res] = (await once(req, 'response')) as [IncomingMessage];
   res.resume();
   return { status: res.statusCode ?? 0, upgrade: res.headers.upgrade };
 }
@@ -124,7 +126,7 @@ describe('serve with tls', () => {
     const server = await secure({ '/echo': probe() }, { handshakeTimeout: 200 });
     const { port } = server;
     // Connected, but never starts TLS: dropped.
-    const silent = (await import('node:net')).connect(port, '127.0.0.1');
+    const silent = net.connect(port, '127.0.0.1');
     track({ close: () => void silent.destroy() });
     silent.on('error', () => undefined);
     await once(silent, 'close');
@@ -144,7 +146,6 @@ describe('serve with tls', () => {
 
   it('drops a client that does not speak TLS without answering', async () => {
     const server = await secure({ '/echo': probe() });
-    const net = await import('node:net');
     const plain = net.connect(server.port, '127.0.0.1');
     track({ close: () => void plain.destroy() });
     plain.on('error', () => undefined);
