@@ -134,4 +134,5 @@ export type { Routes } from './server/routes.js';
 export { serve } from './server/serve.js';
 export type { RodeoServer, ServedServer } from './server/serve.js';
 export { DEFAULT_MAX_CONCURRENT_STREAMS } from './server/http2Serve.js';
+export { closeIdleHttp2Sessions } from './server/http2Idle.js';
 export { StreamResetError } from './server/streamReset.js';

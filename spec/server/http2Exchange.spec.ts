@@ -151,6 +151,14 @@ describe('refusals over HTTP/2', () => {
     expect((await guard.terminated()).reason).toMatchObject({ type: 'crash', callback: 'init' });
   });
 
+  it('answers 500 when the upgrade headers cannot go over HTTP/2 (crash from init)', async () => {
+    const twice = probe({}, { headers: { 'Content-Type': ['a/b', 'c/d'] } });
+    const { session } = await secure({ '/twice': twice });
+    expect(refused(await h2WebSocket(session, '/twice')).status).toBe(500);
+    expect((await twice.terminated()).reason).toMatchObject({ type: 'crash', callback: 'init' });
+    expect(twice.contexts).toEqual([]);
+  });
+
   it('answers 500 when init fails or asks for a subprotocol the peer did not offer', async () => {
     const throws = probe({
       init: () => {

@@ -101,6 +101,24 @@ describe('serve with tls', () => {
     expect(server.httpServer.listening).toBe(false);
   });
 
+  it('close(): resets (CANCEL) a stream whose peer does not answer 1001 in shutdownTimeout', async () => {
+    const echo = probe();
+    const server = await serve({
+      tls: certificate,
+      routes: { '/echo': echo },
+      shutdownTimeout: 100,
+    });
+    const session = await h2Connect(server.url);
+    const { ws, stream } = await openH2(session, '/echo');
+    // The peer stops reading: the 1001 never reaches its WebSocket, no close comes back.
+    ws.pause();
+    const streamClosed = once(stream, 'close');
+    await server.close();
+    await streamClosed;
+    expect(stream.rstCode).toBe(8);
+    expect((await echo.terminated()).reason).toEqual(reasons.shutdown);
+  });
+
   it('sends GOAWAY to a connection without streams after handshakeTimeout, not to a busy one', async () => {
     const server = await secure(
       { '/echo': probe({}, { idleTimeout: Infinity }) },

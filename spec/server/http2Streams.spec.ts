@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import http2, { type Http2SecureServer, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { attach, reasons } from '../../src/index.js';
+import { attach, closeIdleHttp2Sessions, reasons } from '../../src/index.js';
 import { probe } from '../fixtures/serverHandlers.js';
 import {
   connectHeaders,
@@ -103,6 +103,24 @@ describe('attach to an HTTP/2 server with the compatibility API', () => {
     // Without rodeo's 'connect' listener, Node's compatibility layer answers CONNECT itself.
     const after = await h2WebSocket(session, '/echo');
     expect('status' in after && after.status).toBe(405);
+  });
+});
+
+describe('closeIdleHttp2Sessions with attach', () => {
+  it('sends GOAWAY to a connection left without streams, not to one with a WebSocket', async () => {
+    const { server, url } = await h2Server((s) => s.on('request', (_req, res) => res.end('app')));
+    track(attach(server, { routes: { '/echo': probe() } }));
+    closeIdleHttp2Sessions(server, 150);
+    const busy = await h2Connect(url);
+    let busyGoaway = false;
+    busy.on('goaway', () => (busyGoaway = true));
+    const { ws } = await openH2(busy, '/echo');
+    const idle = await h2Connect(url);
+    expect((await h2Request(idle, { ':path': '/page' })).body).toBe('app');
+    await once(idle, 'goaway');
+    ws.send('alive');
+    expect(String((await message(ws)).data)).toBe('alive');
+    expect(busyGoaway).toBe(false);
   });
 });
 

@@ -1,13 +1,9 @@
 import type { Server } from 'node:http';
-import {
-  createSecureServer,
-  type Http2SecureServer,
-  type ServerHttp2Session,
-  type ServerHttp2Stream,
-} from 'node:http2';
+import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { TlsOptions } from 'node:tls';
 import { MAX_TIMER_DELAY } from '../operators/idleClock.js';
+import { closeIdleHttp2Sessions } from './http2Idle.js';
 import { takeHttp2Streams } from './http2Streams.js';
 import { checkingInterval, plainRequests, serveHttp1, type Served } from './httpServing.js';
 import { closeRuntime, type ServeOptions, type ServerRuntime } from './options.js';
@@ -15,20 +11,12 @@ import { closeRuntime, type ServeOptions, type ServerRuntime } from './options.j
 /**
  * `serve` with TLS and HTTP/2: one port, HTTP/2 or HTTP/1.1 per connection by ALPN, WebSockets
  * over both (extended CONNECT streams, HTTP/1.1 upgrades). Beyond what Node does by itself, it
- * bounds how long a connection may stay idle without any stream (Node has no default), and closes
- * in order: 1001 to every WebSocket, then GOAWAY to every HTTP/2 connection.
+ * bounds how long a connection may stay idle without any stream (`closeIdleHttp2Sessions`), and
+ * closes in order: 1001 to every WebSocket, then GOAWAY to every HTTP/2 connection.
  */
 
 /** The default most streams (WebSockets and requests) open at once on one connection (Cowboy's). */
 export const DEFAULT_MAX_CONCURRENT_STREAMS = 100;
-
-/** How many streams a connection has open (a symbol on each, counted from its 'stream' events). */
-const OPEN_STREAMS = Symbol('rodeo.openStreams');
-/** The connection a stream belongs to (a stream forgets it when destroyed, before 'close'). */
-const SESSION = Symbol('rodeo.session');
-
-type Counted = ServerHttp2Session & { [OPEN_STREAMS]?: number };
-type Tracked = ServerHttp2Stream & { [SESSION]?: Counted };
 
 /** Creates the server; `serve` makes it listen. */
 export function http2Server(
@@ -64,9 +52,8 @@ export function http2Server(
   server.on('session', (session: ServerHttp2Session) => {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
-    if (handshakeTimeout <= MAX_TIMER_DELAY) session.setTimeout(handshakeTimeout, closeIfIdle);
   });
-  server.on('stream', countStream);
+  closeIdleHttp2Sessions(server, handshakeTimeout);
   return {
     server,
     scheme: 'https',
@@ -98,25 +85,4 @@ async function closeAll(
   clearTimeout(timer);
   for (const socket of sockets) socket.destroy();
   await stopped;
-}
-
-function countStream(stream: ServerHttp2Stream): void {
-  const session = stream.session as Counted | undefined;
-  if (session === undefined) return;
-  session[OPEN_STREAMS] = (session[OPEN_STREAMS] ?? 0) + 1;
-  (stream as Tracked)[SESSION] = session;
-  stream.once('close', uncountStream);
-}
-
-function uncountStream(this: Tracked): void {
-  const session = this[SESSION];
-  if (session !== undefined) session[OPEN_STREAMS] = (session[OPEN_STREAMS] ?? 1) - 1;
-}
-
-/**
- * A connection silent for `handshakeTimeout` with no stream open is told to go away (GOAWAY);
- * one with streams open (WebSockets have their own idle timeout) is left alone.
- */
-function closeIfIdle(this: Counted): void {
-  if ((this[OPEN_STREAMS] ?? 0) === 0) this.close();
 }

@@ -4,9 +4,11 @@ import WebSocket from 'ws';
 import {
   active,
   commands,
+  LocalRegistry,
   ok,
   reasons,
   reply,
+  text,
   type ConnectionRef,
   type ServeOptions,
 } from '../../../src/index.js';
@@ -21,7 +23,7 @@ import {
   type Certificate,
   type StreamSocket,
 } from '../h2Peer.js';
-import { closeAll, closed, message, start } from '../support.js';
+import { client, closeAll, closed, message, start } from '../support.js';
 
 /**
  * A WebSocket on an HTTP/2 stream behaves as one on its own TCP connection — limits, flow control,
@@ -84,6 +86,23 @@ describe('many WebSockets on one HTTP/2 connection', () => {
     expect(connections()).toBe(1);
     expect(server.metrics.upgraded).toEqual({ 'HTTP/1.1': 0, 'HTTP/2': 50 });
     expect(server.metrics.open).toBe(50);
+  });
+});
+
+describe('the registry over HTTP/2', () => {
+  it('broadcasts one serialized frame to members on streams and on TCP connections alike', async () => {
+    const registry = new LocalRegistry();
+    const member = probe({
+      websocketInit: (state, ctx) => (registry.join('room', ctx.ref), ok(state)),
+    });
+    const { server, session } = await secure({ '/room': member }, { registry });
+    const { ws: overH2 } = await openH2(session, '/room');
+    const overH1 = await client(`${server.url.replace('https', 'wss')}/room`, {
+      rejectUnauthorized: false,
+    });
+    expect(registry.broadcast('room', text('to all'))).toBe(2);
+    expect(String((await message(overH2)).data)).toBe('to all');
+    expect(String((await message(overH1)).data)).toBe('to all');
   });
 });
 

@@ -1,4 +1,5 @@
 import { constants, type ServerHttp2Stream } from 'node:http2';
+import { Duplex } from 'node:stream';
 import type { ConnectionPlan } from '../../operators/plan.js';
 import type { ServerContext } from '../serverContext.js';
 import type { TransportSink } from '../transport.js';
@@ -61,6 +62,9 @@ export class WsStreamTransport extends WsTransport {
   ) {
     super(ws, stream, limits);
     this.#stream = stream;
+    // Every abrupt end — rodeo's, and ws's own (its close timer, `terminate`) — goes through the
+    // stream's `destroy()`, which Node answers with RST_STREAM NO_ERROR: make it CANCEL.
+    stream.destroy = destroyWithCancel;
   }
 
   override listen(sink: TransportSink): void {
@@ -69,7 +73,16 @@ export class WsStreamTransport extends WsTransport {
   }
 
   override destroy(): void {
-    if (this.#stream.closed) this.#stream.destroy();
-    else this.#stream.close(constants.NGHTTP2_CANCEL);
+    this.#stream.destroy();
   }
+}
+
+/** `destroy()` of a WebSocket's stream: a stream still open is reset with CANCEL first. */
+function destroyWithCancel(this: ServerHttp2Stream, error?: Error): ServerHttp2Stream {
+  if (error === undefined && !this.closed) {
+    // Node destroys the stream itself once the RST_STREAM is out (calling this again, closed).
+    this.close(constants.NGHTTP2_CANCEL);
+    return this;
+  }
+  return Duplex.prototype.destroy.call(this, error) as ServerHttp2Stream;
 }
