@@ -16,6 +16,7 @@ export const JS_ROOT = join(ROOT, 'dist', 'bench-build');
 const ENTRIES = [
   'bench/servers/rodeo.ts',
   'bench/servers/ws.ts',
+  'bench/servers/wsCork.ts',
   'bench/servers/socketio.ts',
   'bench/loader/main.ts',
 ];

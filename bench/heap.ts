@@ -19,6 +19,7 @@ const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const TOP = 12;
 const ROWS: readonly Row[] = [
   { name: 'rodeo', server: 'rodeo', mode: 'echo', deflate: false },
+  { name: 'rodeo (pipeline)', server: 'rodeo', mode: 'pipeline', deflate: false },
   { name: 'ws', server: 'ws', mode: 'echo', deflate: false },
   { name: 'rodeo (hibernate, deflate)', server: 'rodeo', mode: 'deflateHibernate', deflate: true },
   { name: 'ws (deflate)', server: 'ws', mode: 'deflate', deflate: true },

@@ -27,7 +27,7 @@ const LOADS: readonly { id: string; mode: Mode; window: number; frames: number }
   { id: 'handshakes', mode: 'echo', window: 32, frames: 0 },
   { id: 'latency', mode: 'echo', window: 5_000, frames: -1 },
 ];
-const SERVERS: readonly ServerId[] = ['rodeo', 'ws'];
+const SERVERS: readonly ServerId[] = ['rodeo', 'ws', 'wsCork'];
 const ONLY = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)

@@ -39,6 +39,6 @@ export function chatHandler(registry: Registry, options: ChatOptions = {}): Hand
     websocketInit: (state, ctx) => room.enter(state, ctx.ref),
     websocketHandle: (frame, state, ctx) => room.receive(frame, state, ctx.ref),
     websocketInfo: (_info, state) => ok(state),
-    terminate: (_reason, _req, state) => room.depart(state),
+    terminate: (_reason, _req, state) => state && room.depart(state),
   };
 }

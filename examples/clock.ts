@@ -45,6 +45,6 @@ export function clockHandler(options: ClockOptions = {}): Handler<ClockState, Ti
       ok({ timer: interval(every, scheduler).subscribe(() => ctx.ref.send(scheduler.now())) }),
     websocketHandle: (_frame, state) => ok(state),
     websocketInfo: (tick, state) => reply(text(new Date(tick).toISOString()), state),
-    terminate: (_reason, _req, state) => state.timer?.unsubscribe(),
+    terminate: (_reason, _req, state) => state?.timer?.unsubscribe(),
   };
 }

@@ -5,7 +5,7 @@
 import type { Settings } from '../config.js';
 import type { RunningServer } from '../servers/index.js';
 import { targetFor, type Loader } from './loaderProcess.js';
-import { everyServer } from './rows.js';
+import { everyServer, withRodeoVariant } from './rows.js';
 import type { Measurement, Row, Scenario } from './types.js';
 
 /** Time for the server to settle (hibernate, timers) after the last echo. */
@@ -13,16 +13,24 @@ const SETTLE_MS = 600;
 /** The message of the compressed variant: above ws's 1 KiB threshold, so the reply is deflated too. */
 const DEFLATE_PAYLOAD = 2048;
 
-/** Idle connections without compression; rodeo also with `hibernate`. */
+/** Idle connections without compression; rodeo also as a pipeline and with `hibernate`. */
 export const idlePlain: Scenario = {
   id: 'idle-memory',
   title: 'Idle memory per connection (one 64 B message exchanged)',
   unit: 'B/conn',
   better: 'lower',
   freshServer: true,
-  rows: () => withHibernate(everyServer('echo'), 'hibernate'),
+  rows: () =>
+    withRodeoVariant(
+      withRodeoVariant(everyServer('echo'), 'rodeo (pipeline)', 'pipeline'),
+      'rodeo (hibernate)',
+      'hibernate',
+    ),
   measure: (row, server, s, loader) => idle(loader, row, server, s, 64),
-  goals: [{ numerator: 'rodeo', denominator: 'ws', op: '<=', bound: 1.15 }],
+  goals: [
+    { numerator: 'rodeo', denominator: 'ws', op: '<=', bound: 1.15 },
+    { numerator: 'rodeo (pipeline)', denominator: 'rodeo', op: '<=', bound: 1.3 },
+  ],
 };
 
 /** Idle connections with permessage-deflate negotiated and one compressed message exchanged. */
@@ -32,20 +40,12 @@ export const idleDeflate: Scenario = {
   unit: 'B/conn',
   better: 'lower',
   freshServer: true,
-  rows: () => withHibernate(everyServer('deflate', true), 'deflateHibernate'),
+  rows: () =>
+    withRodeoVariant(everyServer('deflate', true), 'rodeo (hibernate)', 'deflateHibernate'),
   notApplicable: { yaws: 'Yaws 2.1 has no permessage-deflate' },
   measure: (row, server, s, loader) => idle(loader, row, server, s, DEFLATE_PAYLOAD),
   goals: [{ numerator: 'rodeo (hibernate)', denominator: 'ws', op: '<=', bound: 0.2 }],
 };
-
-/** Adds `rodeo (hibernate)` right after `rodeo`. */
-function withHibernate(rows: Row[], mode: Row['mode']): Row[] {
-  const i = rows.findIndex((r) => r.server === 'rodeo');
-  const rodeo = rows[i];
-  if (rodeo === undefined) return rows;
-  rows.splice(i + 1, 0, { ...rodeo, name: 'rodeo (hibernate)', mode });
-  return rows;
-}
 
 async function idle(
   loader: Loader,

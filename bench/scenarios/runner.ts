@@ -150,13 +150,16 @@ function summarize(
   };
 }
 
-/** rodeo rows over every other row, on medians. */
+/** rodeo rows over every other server's row, and rodeo's variants over plain `rodeo`, on medians. */
 function ratiosOf(rows: readonly RowResult[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const a of rows) {
     if (a.server !== 'rodeo' || a.median === null) continue;
     for (const b of rows) {
-      if (b.server === 'rodeo' || b.median === null || b.median === 0) continue;
+      const variantOverRodeo = a.name !== 'rodeo' && b.name === 'rodeo';
+      if ((b.server === 'rodeo' && !variantOverRodeo) || b.median === null || b.median === 0) {
+        continue;
+      }
       out[`${a.name}/${b.name}`] = round(a.median / b.median, 3);
     }
   }

@@ -15,6 +15,7 @@ export const PATHS = {
   hibernate: '/h',
   multi: '/multi',
   broadcast: '/bcast',
+  pipeline: '/p',
 } as const;
 
 /** Reply frames per request in the multi-frame scenario. */

@@ -9,7 +9,7 @@ import { PYTHON, pythonWebsockets, yaws, type Availability } from '../peers.js';
 import { rssBytes, start, type Child } from '../proc.js';
 
 /** Server ids, in table order. */
-export const SERVER_IDS = ['rodeo', 'ws', 'socketio', 'python', 'yaws'] as const;
+export const SERVER_IDS = ['rodeo', 'ws', 'wsCork', 'socketio', 'python', 'yaws'] as const;
 
 /** One of the servers under test. */
 export type ServerId = (typeof SERVER_IDS)[number];
@@ -61,6 +61,7 @@ export interface RunningServer {
 export const SPECS: Readonly<Record<ServerId, ServerSpec>> = {
   rodeo: { id: 'rodeo', label: 'rodeo', sio: false, deflate: true, node: true },
   ws: { id: 'ws', label: 'bare ws', sio: false, deflate: true, node: true },
+  wsCork: { id: 'wsCork', label: 'ws + cork', sio: false, deflate: true, node: true },
   socketio: { id: 'socketio', label: 'Socket.IO', sio: true, deflate: true, node: true },
   python: { id: 'python', label: 'Python websockets', sio: false, deflate: true, node: false },
   yaws: { id: 'yaws', label: 'Yaws', sio: false, deflate: false, node: false },
@@ -87,6 +88,7 @@ export function prepareServers(rodeoReady: boolean, log: (line: string) => void)
   return {
     rodeo: rodeoReady ? { ok: true } : { ok: false, reason: 'src/server (serve) not built yet' },
     ws: { ok: true },
+    wsCork: { ok: true },
     socketio: { ok: true },
     python: pythonWebsockets(log),
     yaws: y.ok ? { ok: true } : y,

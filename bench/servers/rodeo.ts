@@ -6,7 +6,7 @@
 import { echoHandler } from '../../examples/echo.js';
 import { LocalRegistry, serve } from '../../src/index.js';
 import { PATHS, serveControl } from './control.js';
-import { broadcaster, hibernatingEcho, multiEcho } from './rodeoHandlers.js';
+import { broadcaster, hibernatingEcho, multiEcho, pipelineEcho } from './rodeoHandlers.js';
 
 const registry = new LocalRegistry();
 const server = await serve({
@@ -20,6 +20,7 @@ const server = await serve({
     [PATHS.hibernate]: hibernatingEcho(),
     [PATHS.multi]: multiEcho(),
     [PATHS.broadcast]: broadcaster(registry),
+    [PATHS.pipeline]: pipelineEcho(),
   },
 });
 serveControl(server.port, () => server.close());

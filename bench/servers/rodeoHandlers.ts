@@ -1,9 +1,19 @@
 /**
- * The rodeo handlers under test besides the `echo` example: the same echo asking to hibernate after
- * every reply, a multi-frame echo (one `reply` with 10 frames, written by the engine together), and
- * a broadcast group (every message goes to the group through `registry.broadcast`).
+ * The rodeo handlers under test besides the `echo` example: the echo as a pipeline, the same echo
+ * asking to hibernate after every reply, a multi-frame echo (one `reply` with 10 frames, written by
+ * the engine together), and a broadcast group (every message goes to the group through
+ * `registry.broadcast`).
  */
-import { hibernate, ok, reply, upgrade, type Handler, type Registry } from '../../src/index.js';
+import {
+  echo,
+  hibernate,
+  ok,
+  reply,
+  upgrade,
+  type Handler,
+  type PipelineHandler,
+  type Registry,
+} from '../../src/index.js';
 import { MULTI_FRAMES } from './control.js';
 
 /** The group of the broadcast scenario. */
@@ -22,6 +32,14 @@ export function hibernatingEcho(): Handler<null> {
         ? reply(frame, state, hibernate)
         : ok(state, hibernate),
     websocketInfo: (_info, state) => ok(state),
+  };
+}
+
+/** The echo as a pipeline handler: rodeo's `echo()` operator on the events. */
+export function pipelineEcho(): PipelineHandler<null> {
+  return {
+    init: () => upgrade(null, { compress: true }),
+    pipeline: (events$) => events$.pipe(echo()),
   };
 }
 

@@ -65,7 +65,7 @@ describe('clockHandler (real sockets)', () => {
       ...clock,
       terminate: (reason, req, state) => {
         clock.terminate?.(reason, req, state);
-        released(state);
+        if (state !== undefined) released(state);
       },
     };
     await live.start({ routes: { '/clock': handler } });

@@ -43,7 +43,7 @@ function handlerReturning(callback: Callback, result: () => Result<string>) {
     websocketHandle: (_frame, state) => (callback === 'websocketHandle' ? result() : ok(state)),
     websocketInfo: (_info, state) => (callback === 'websocketInfo' ? result() : ok(state)),
     terminate: (reason, _req, state) => {
-      terminated.push({ reason, state });
+      terminated.push({ reason, state: state ?? '' });
     },
   };
   if (callback === 'websocketInit') handler.websocketInit = () => result();

@@ -117,7 +117,7 @@ describe('engine: keepalive', () => {
     marbles(({ cold, expectObservable, connect }) => {
       const error = new RodeoError(
         'RODEO_ERR_INVALID_RESULT',
-        'keepalive must be ≥ 0 milliseconds',
+        'keepalive must be > 0 milliseconds',
       );
       expectObservable(connect(handler, cold('-a', { a }))).toBe('-(ct|)', {
         c: close(1011),

@@ -100,8 +100,12 @@ export interface Handler<S, I = never> {
   websocketHandle(frame: InFrame, state: S, ctx: ConnectionContext<I>): Result<S>;
   /** Every message sent to `ctx.ref`. */
   websocketInfo(info: I, state: S, ctx: ConnectionContext<I>): Result<S>;
-  /** Exactly once, on every path; errors it throws are reported and ignored. */
-  terminate?(reason: TerminateReason, req: UpgradeRequest, state: S): void;
+  /**
+   * Exactly once, on every path; errors it throws are reported and ignored. `state` is the last
+   * settled state — `undefined` only when `init` gave none: it answered plain HTTP (`normal`),
+   * failed or timed out (`crash` from `init`), or the server was closing before it answered.
+   */
+  terminate?(reason: TerminateReason, req: UpgradeRequest, state: S | undefined): void;
 }
 
 /**
@@ -116,7 +120,7 @@ export interface PipelineHandler<S, I = never> {
     state: S,
     ctx: ConnectionContext<I>,
   ): Observable<Command>;
-  terminate?(reason: TerminateReason, req: UpgradeRequest, state: S): void;
+  terminate?(reason: TerminateReason, req: UpgradeRequest, state: S | undefined): void;
 }
 
 /** Either form of handler. */

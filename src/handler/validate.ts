@@ -80,11 +80,13 @@ function validateOptions(command: { options: unknown }): Command {
   if (typeof options !== 'object' || options === null) {
     throw new RodeoError('RODEO_ERR_INVALID_RESULT', 'setOptions needs an options object');
   }
-  for (const name of ['idleTimeout', 'keepalive'] as const) {
-    const ms = options[name];
-    if (ms !== undefined && !(typeof ms === 'number' && ms >= 0)) {
-      throw new RodeoError('RODEO_ERR_INVALID_RESULT', `${name} must be ≥ 0 milliseconds`);
-    }
+  const idle = options['idleTimeout'];
+  if (idle !== undefined && !(typeof idle === 'number' && idle >= 0)) {
+    throw new RodeoError('RODEO_ERR_INVALID_RESULT', 'idleTimeout must be ≥ 0 milliseconds');
+  }
+  const keepalive = options['keepalive'];
+  if (keepalive !== undefined && !(typeof keepalive === 'number' && keepalive > 0)) {
+    throw new RodeoError('RODEO_ERR_INVALID_RESULT', 'keepalive must be > 0 milliseconds');
   }
   const size = options['maxFrameSize'];
   if (

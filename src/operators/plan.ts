@@ -76,7 +76,7 @@ export function planConnection<S>(
     state: result.state,
     req: options.reqFilter === undefined ? req : options.reqFilter(req),
     idleTimeout: checkDuration(UPGRADE, 'idleTimeout', options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT),
-    keepalive: checkDuration(UPGRADE, 'keepalive', options.keepalive ?? DEFAULT_KEEPALIVE),
+    keepalive: checkInterval(options.keepalive ?? DEFAULT_KEEPALIVE),
     maxFrameSize: checkSize(
       UPGRADE,
       'maxFrameSize',
@@ -115,6 +115,14 @@ export function checkSize(
 export function checkDuration(code: OptionError, name: string, value: number): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
     throw new RodeoError(code, `${name} must be ≥ 0 milliseconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** A keepalive interval: more than 0 ms (a ping every timer tick is never meant), or `Infinity`. */
+function checkInterval(value: number): number {
+  if (checkDuration(UPGRADE, 'keepalive', value) === 0) {
+    throw new RodeoError(UPGRADE, 'keepalive must be > 0 milliseconds (Infinity: no pings)');
   }
   return value;
 }
