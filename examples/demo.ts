@@ -17,7 +17,8 @@ const demo = await startDemo(options).catch((err: unknown) => {
   console.error(`cannot start the demo on ${options.host}:${options.port}: ${String(err)}`);
   process.exit(1);
 });
-console.log(`rodeo demo on ${demo.url} (ws routes: /echo /pipeline-echo /chat /clock)`);
+const versions = options.tls === undefined ? '' : 'HTTP/2 and HTTP/1.1, ';
+console.log(`rodeo demo on ${demo.url} (${versions}ws routes: /echo /pipeline-echo /chat /clock)`);
 
 let firstSignalAt: number | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

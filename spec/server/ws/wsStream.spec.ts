@@ -8,6 +8,7 @@ import {
   ok,
   reasons,
   reply,
+  stop,
   text,
   type ConnectionRef,
   type ServeOptions,
@@ -23,7 +24,7 @@ import {
   type Certificate,
   type StreamSocket,
 } from '../h2Peer.js';
-import { client, closeAll, closed, message, start } from '../support.js';
+import { client, closeAll, closed, encodeFrame, message, start } from '../support.js';
 
 /**
  * A WebSocket on an HTTP/2 stream behaves as one on its own TCP connection — limits, flow control,
@@ -188,6 +189,22 @@ describe('the end of a stream', () => {
     await streamClosed;
     expect(stream.rstCode).toBe(0);
     expect((await echo.terminated()).reason).toEqual(reasons.remote(1000, 'bye'));
+  });
+
+  it('resets its stream after the closing handshake, not waiting for the peer to end it', async () => {
+    // Chromium does not end its side after the closing handshake: it waits for the server.
+    const stopper = probe({ websocketHandle: (_frame, state) => stop(state) });
+    const { session } = await secure({ '/stop': stopper });
+    const stream = session.request(connectHeaders(session, '/stop'));
+    await once(stream, 'response');
+    stream.write(encodeFrame({ opcode: 0x1, payload: 'stop' }));
+    const [closeFrame] = (await once(stream, 'data')) as [Buffer];
+    expect([closeFrame[0], closeFrame.readUInt16BE(2)]).toEqual([0x88, 1000]);
+    stream.write(encodeFrame({ opcode: 0x8, payload: closeFrame.subarray(2) }));
+    // The client never ends its side; the server ends the stream with RST_STREAM NO_ERROR.
+    await once(stream, 'close');
+    expect(stream.rstCode).toBe(0);
+    expect((await stopper.terminated()).reason).toEqual(reasons.stop);
   });
 
   it('a stream reset by the peer ends with error other and a typed cause; others go on', async () => {

@@ -47,10 +47,14 @@ export function prepareOnStream(
 }
 
 /**
- * A `WsTransport` on an HTTP/2 stream. The stream is a duplex like a socket, with two differences:
- * the peer can reset it alone (reported as a typed reason, see `forwardStreamResets`), and ending
- * it abruptly is a RST_STREAM with `CANCEL`, the HTTP/2 counterpart of a TCP reset (RFC 8441 §5),
- * which leaves the connection's other streams alone.
+ * A `WsTransport` on an HTTP/2 stream. The stream is a duplex like a socket, with three
+ * differences: the peer can reset it alone (reported as a typed reason, see
+ * `forwardStreamResets`); ending it abruptly is a RST_STREAM with `CANCEL`, the HTTP/2 counterpart
+ * of a TCP reset (RFC 8441 §5), which leaves the connection's other streams alone; and once the
+ * closing handshake is over and the server has ended its side (END_STREAM, as a server closes the
+ * TCP connection first, RFC 6455 §7.1.1), the stream is reset with `NO_ERROR` (RFC 9113 §8.1)
+ * instead of waiting for the peer to end its own side: Chromium never does, so the stream — and a
+ * server's `close()` — would otherwise wait for `shutdownTimeout`.
  */
 export class WsStreamTransport extends WsTransport {
   readonly #stream: ServerHttp2Stream;
@@ -65,6 +69,8 @@ export class WsStreamTransport extends WsTransport {
     // Every abrupt end — rodeo's, and ws's own (its close timer, `terminate`) — goes through the
     // stream's `destroy()`, which Node answers with RST_STREAM NO_ERROR: make it CANCEL.
     stream.destroy = destroyWithCancel;
+    // ws ends the stream once the close frames are exchanged (or the peer ended first).
+    stream.once('finish', closeWhenEnded);
   }
 
   override listen(sink: TransportSink): void {
@@ -75,6 +81,11 @@ export class WsStreamTransport extends WsTransport {
   override destroy(): void {
     this.#stream.destroy();
   }
+}
+
+/** Our side is ended and flushed: the WebSocket is over, the stream need not stay half-open. */
+function closeWhenEnded(this: ServerHttp2Stream): void {
+  if (!this.closed) this.close(constants.NGHTTP2_NO_ERROR);
 }
 
 /** `destroy()` of a WebSocket's stream: a stream still open is reset with CANCEL first. */
