@@ -36,7 +36,12 @@ else await main();
 
 async function main(): Promise<void> {
   const child = fork(fileURLToPath(import.meta.url), [String(count), kind, 'server'], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env['TRACE_GC'] ? ['--trace-gc'] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      ...(process.env['TRACE_GC'] ? ['--trace-gc'] : []),
+    ],
   });
   const { port } = (await once(child, 'message'))[0] as { port: number };
   const echo = new WebSocket(`ws://127.0.0.1:${port}/echo`);
