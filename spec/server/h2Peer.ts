@@ -8,7 +8,9 @@ import tls, { type TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
 import * as wsModule from 'ws';
 import WebSocket from 'ws';
-import { keepInbox, track } from './support.js';
+import { afterEach, beforeAll } from 'vitest';
+import type { RodeoServer, ServeOptions } from '../../src/index.js';
+import { closeAll, keepInbox, start, track } from './support.js';
 
 /**
  * HTTP/2 peers for server specs: a throwaway self-signed certificate made with openssl, Node's
@@ -97,6 +99,32 @@ export async function makeCertificate(): Promise<Certificate> {
 
 /** The TLS socket under each client connection, for `dropConnection`. */
 const sockets = new WeakMap<ClientHttp2Session, TLSSocket>();
+
+/**
+ * For a spec file: a certificate made once before its first spec (read it through the returned
+ * function), and everything the specs opened closed after each.
+ */
+export function useCertificate(): () => Certificate {
+  let certificate: Certificate | undefined;
+  beforeAll(async () => {
+    certificate = await makeCertificate();
+  });
+  afterEach(closeAll);
+  return () => {
+    if (certificate === undefined) throw new Error('no certificate before the specs run');
+    return certificate;
+  };
+}
+
+/** `serve` with TLS on port 0 (HTTP/2 and HTTP/1.1), and an HTTP/2 connection to it. */
+export async function secureServer(
+  certificate: Certificate,
+  routes: ServeOptions['routes'],
+  options: Partial<ServeOptions> = {},
+): Promise<{ server: RodeoServer; session: ClientHttp2Session }> {
+  const server = await start(routes, { tls: certificate, ...options });
+  return { server, session: await h2Connect(server.url) };
+}
 
 /** Opens an HTTP/2 connection (self-signed certificates accepted), closed after the spec. */
 export async function h2Connect(url: string): Promise<ClientHttp2Session> {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   chooseProtocol,
   respond,
@@ -10,32 +10,24 @@ import {
 import { probe } from '../fixtures/serverHandlers.js';
 import {
   connectHeaders,
-  h2Connect,
   h2Request,
   h2WebSocket,
-  makeCertificate,
   openH2,
-  type Certificate,
   type Refusal,
+  secureServer,
+  useCertificate,
 } from './h2Peer.js';
-import { closeAll, closed, message, start } from './support.js';
+import { closed, message } from './support.js';
 
 /**
  * The HTTP/2 handshake (RFC 8441): an extended CONNECT goes through the same routing, `init` and
  * planning as an HTTP/1.1 upgrade, and is answered 200, or refused with HTTP/2 answers.
  */
 
-let certificate: Certificate;
+const certificate = useCertificate();
 
-beforeAll(async () => {
-  certificate = await makeCertificate();
-});
-
-afterEach(closeAll);
-
-async function secure(routes: ServeOptions['routes'], options: Partial<ServeOptions> = {}) {
-  const server = await start(routes, { tls: certificate, ...options });
-  return { server, session: await h2Connect(server.url) };
+function secure(routes: ServeOptions['routes'], options: Partial<ServeOptions> = {}) {
+  return secureServer(certificate(), routes, options);
 }
 
 function refused(outcome: Awaited<ReturnType<typeof h2WebSocket>>): Refusal {

@@ -3,27 +3,21 @@ import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reasons, RodeoError, serve, type ServeOptions } from '../../src/index.js';
 import { probe } from '../fixtures/serverHandlers.js';
-import { h2Connect, h2Request, makeCertificate, openH2, type Certificate } from './h2Peer.js';
-import { client, closeAll, closed, message, start, track } from './support.js';
+import { h2Connect, h2Request, openH2, useCertificate } from './h2Peer.js';
+import { client, closed, message, start, track } from './support.js';
 
 /**
  * `serve({ tls })`: HTTPS and WSS, HTTP/2 and HTTP/1.1 on one port (ALPN), WebSockets over both;
  * plain requests, timeouts and shutdown as over plain HTTP/1.1, plus what HTTP/2 adds (GOAWAY).
  */
 
-let certificate: Certificate;
-
-beforeAll(async () => {
-  certificate = await makeCertificate();
-});
-
-afterEach(closeAll);
+const certificate = useCertificate();
 
 function secure(routes: ServeOptions['routes'], options: Partial<ServeOptions> = {}) {
-  return start(routes, { tls: certificate, ...options });
+  return start(routes, { tls: certificate(), ...options });
 }
 
 function wssUrl(url: string, path: string): string {
@@ -84,7 +78,7 @@ describe('serve with tls', () => {
 
   it('close(): 1001 to every WebSocket, HTTP/2 and HTTP/1.1, then GOAWAY', async () => {
     const echo = probe();
-    const server = await serve({ tls: certificate, routes: { '/echo': echo } });
+    const server = await serve({ tls: certificate(), routes: { '/echo': echo } });
     const session = await h2Connect(server.url);
     const { ws: overH2 } = await openH2(session, '/echo');
     const overH1 = await client(wssUrl(server.url, '/echo'), { rejectUnauthorized: false });
@@ -104,7 +98,7 @@ describe('serve with tls', () => {
   it('close(): resets (CANCEL) a stream whose peer does not answer 1001 in shutdownTimeout', async () => {
     const echo = probe();
     const server = await serve({
-      tls: certificate,
+      tls: certificate(),
       routes: { '/echo': echo },
       shutdownTimeout: 100,
     });

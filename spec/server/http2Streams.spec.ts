@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import http2, { type Http2SecureServer, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attach, closeIdleHttp2Sessions, reasons } from '../../src/index.js';
 import { probe } from '../fixtures/serverHandlers.js';
 import {
@@ -9,11 +9,10 @@ import {
   h2Connect,
   h2Request,
   h2WebSocket,
-  makeCertificate,
   openH2,
-  type Certificate,
+  useCertificate,
 } from './h2Peer.js';
-import { client, closeAll, closed, message, track } from './support.js';
+import { client, closed, message, track } from './support.js';
 
 /**
  * `attach` on a `node:http2` server: WebSockets over HTTP/2 (extended CONNECT) and, with
@@ -21,19 +20,13 @@ import { client, closeAll, closed, message, track } from './support.js';
  * API (a `'request'` listener) or with its `'stream'` API.
  */
 
-let certificate: Certificate;
-
-beforeAll(async () => {
-  certificate = await makeCertificate();
-});
-
-afterEach(closeAll);
+const certificate = useCertificate();
 
 /** A secure HTTP/2 server on port 0 with `allowHTTP1`, closed after the spec. */
 async function h2Server(
   setup: (server: Http2SecureServer) => void,
 ): Promise<{ server: Http2SecureServer; url: string }> {
-  const server = http2.createSecureServer({ ...certificate, allowHTTP1: true });
+  const server = http2.createSecureServer({ ...certificate(), allowHTTP1: true });
   setup(server);
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on('session', (session) => sessions.add(session));

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
   active,
@@ -19,12 +19,11 @@ import {
   connectHeaders,
   dropConnection,
   h2Connect,
-  makeCertificate,
   openH2,
-  type Certificate,
   type StreamSocket,
+  useCertificate,
 } from '../h2Peer.js';
-import { client, closeAll, closed, encodeFrame, message, start } from '../support.js';
+import { client, closed, encodeFrame, message, start } from '../support.js';
 
 /**
  * A WebSocket on an HTTP/2 stream behaves as one on its own TCP connection — limits, flow control,
@@ -32,20 +31,14 @@ import { client, closeAll, closed, encodeFrame, message, start } from '../suppor
  * costs only that stream.
  */
 
-let certificate: Certificate;
-
-beforeAll(async () => {
-  certificate = await makeCertificate();
-});
-
-afterEach(closeAll);
+const certificate = useCertificate();
 
 const CHUNK = Buffer.alloc(16 * 1024, 7);
 const CHUNKS = 256; // 4 MiB: 64 times the default HTTP/2 stream window
 const DEFAULT_WINDOW = 65_535;
 
 async function secure(routes: ServeOptions['routes'], options: Partial<ServeOptions> = {}) {
-  const server = await start(routes, { tls: certificate, ...options });
+  const server = await start(routes, { tls: certificate(), ...options });
   let connections = 0;
   const streams = new Map<string, ServerHttp2Stream>();
   const http2Server = server.httpServer as Http2SecureServer;
