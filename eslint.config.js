@@ -19,8 +19,33 @@ export default tseslint.config(
     },
   },
   {
+    // Only the ws adapter imports ws; only rodeo/redis (its own entry point) loads Redis.
     files: ['src/**'],
-    ignores: ['src/server/ws/**', 'src/handler/**', 'src/operators/**', 'src/testing/**'],
+    ignores: [
+      'src/server/ws/**',
+      'src/handler/**',
+      'src/operators/**',
+      'src/testing/**',
+      'src/redis/**',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'ws', message: 'Only the ws adapter (src/server/ws) imports ws.' },
+            { name: 'redis', message: 'Only rodeo/redis loads Redis.' },
+          ],
+          patterns: [
+            { group: ['**/redis/*', '../redis'], message: 'Only rodeo/redis loads Redis.' },
+            { group: ['rxjs/internal/*'], message: 'Use public RxJS only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/redis/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -37,10 +62,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['ws', 'node:http', 'http', 'node:net', 'net'],
+          paths: ['ws', 'node:http', 'http', 'node:net', 'net', 'redis'],
           patterns: [
             {
-              group: ['**/server/**', '**/server/*', '../server', '../server/*'],
+              group: ['**/server/**', '**/server/*', '../server', '../server/*', '**/redis/*'],
               message: 'Nothing imports server.',
             },
             { group: ['rxjs/internal/*'], message: 'Use public RxJS only.' },
@@ -55,10 +80,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['ws', 'node:http', 'http', 'node:net', 'net'],
+          paths: ['ws', 'node:http', 'http', 'node:net', 'net', 'redis'],
           patterns: [
             {
-              group: ['../operators/*', '../testing/*', '../server/*'],
+              group: ['../operators/*', '../testing/*', '../server/*', '../redis/*'],
               message: 'handler imports nothing above it.',
             },
           ],

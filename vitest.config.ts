@@ -7,6 +7,8 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^rodeo\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^rodeo\/redis$/, replacement: src('redis/index.ts') },
+      { find: /^rodeo\/cluster$/, replacement: src('cluster/index.ts') },
       { find: /^rodeo$/, replacement: src('index.ts') },
     ],
   },

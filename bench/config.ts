@@ -28,6 +28,16 @@ export interface Settings {
   readonly handshakeConcurrency: number;
   /** Group size and broadcasts in flight. */
   readonly broadcast: { readonly group: number; readonly window: number };
+  /**
+   * Scale-out: the broadcast group spread over the nodes, broadcasts in flight, and the cross-node
+   * info rate over `pairs` sender→receiver pairs.
+   */
+  readonly scaleOut: {
+    readonly group: number;
+    readonly window: number;
+    readonly rate: number;
+    readonly pairs: number;
+  };
 }
 
 /** The settings for `--quick` or a full run. */
@@ -46,5 +56,6 @@ export function settings(quick: boolean, pin = false, jsRoot: string | null = nu
     idleRounds: quick ? 2 : 3,
     handshakeConcurrency: 32,
     broadcast: { group: 1000, window: 4 },
+    scaleOut: { group: quick ? 2000 : 10_000, window: 16, rate: 10_000, pairs: 100 },
   };
 }

@@ -30,6 +30,7 @@ import { handshakes } from './scenarios/handshakes.js';
 import { latency } from './scenarios/latency.js';
 import { idleDeflate, idlePlain } from './scenarios/memory.js';
 import { runScenario } from './scenarios/runner.js';
+import { scaleOutBroadcast, scaleOutLatency } from './scenarios/scaleOut.js';
 import { echo16k, echo64, multiFrame } from './scenarios/throughput.js';
 import type { ScenarioResult } from './scenarios/types.js';
 import { prepareServers, SERVER_IDS, type ServerId } from './servers/index.js';
@@ -44,6 +45,8 @@ const SCENARIOS = [
   broadcast,
   idlePlain,
   idleDeflate,
+  scaleOutBroadcast,
+  scaleOutLatency,
 ];
 /** A 1-minute load average above this means the figures share the cores with other work. */
 const BUSY_LOAD = 0.7;

@@ -8,7 +8,7 @@
 import { ok, upgrade, type Handler, type Registry } from '../src/index.js';
 import { CHAT_LIMITS, ChatRoom, type ChatLimits, type ChatState } from './chatRoom.js';
 
-export { CHAT_GROUP, type ChatErrorCode, type ChatEvent } from './chatEvents.js';
+export { CHAT_GROUP, NICK_GROUP, type ChatErrorCode, type ChatEvent } from './chatEvents.js';
 export { CHAT_LIMITS, type ChatLimits, type ChatState } from './chatRoom.js';
 export { MAX_NICK, MAX_TEXT } from './chatText.js';
 

@@ -7,6 +7,12 @@ import { text, type TextFrame } from '../src/index.js';
 /** The group every chat connection joins. */
 export const CHAT_GROUP = 'chat';
 
+/**
+ * Each member is also in the group `chat-nick:<its nick>`, so that the member list a newcomer gets
+ * can say who everyone is, on every node of a cluster (`Registry#groupsOf`).
+ */
+export const NICK_GROUP = 'chat-nick:';
+
 /** Why the chat refused something. */
 export type ChatErrorCode =
   /** The nick (asked for on joining or with `/nick`) belongs to another member. */
@@ -22,6 +28,8 @@ export type ChatErrorCode =
 
 /** What clients receive, as JSON text frames. */
 export type ChatEvent =
+  /** A newcomer's first event: who is in the room, its own nick included. */
+  | { readonly type: 'members'; readonly nicks: readonly string[] }
   | { readonly type: 'joined' | 'left'; readonly nick: string }
   | { readonly type: 'renamed'; readonly from: string; readonly nick: string }
   | { readonly type: 'message'; readonly nick: string; readonly text: string }

@@ -13,7 +13,7 @@ import {
   type Registry,
   type Result,
 } from '../src/index.js';
-import { CHAT_GROUP, chatError, eventFrame, type ChatEvent } from './chatEvents.js';
+import { CHAT_GROUP, chatError, eventFrame, NICK_GROUP, type ChatEvent } from './chatEvents.js';
 import { characters, checkNick, cleanText, guestNick, MAX_TEXT, nickName } from './chatText.js';
 import type { NickCheck } from './chatText.js';
 import { whenSettled } from './settled.js';
@@ -129,13 +129,28 @@ export class ChatRoom {
     );
   }
 
-  /** Tells the others first, then joins; the member gets its note and its own `joined`. */
+  /**
+   * Tells the others first, then joins; the member gets who is there (itself included), its note
+   * and its own `joined`.
+   */
   #join(nick: string, state: ChatState, ref: Ref, note?: ChatEvent): CallResult<ChatState> {
+    const members: ChatEvent = { type: 'members', nicks: [...this.#nicks(), nick] };
     const joined: ChatEvent = { type: 'joined', nick };
     this.#tell(joined);
     this.#registry.join(CHAT_GROUP, ref);
-    const events = note === undefined ? [joined] : [note, joined];
+    this.#registry.join(NICK_GROUP + nick, ref);
+    const events = note === undefined ? [members, joined] : [members, note, joined];
     return reply(events.map(eventFrame), { ...state, nick, asked: null });
+  }
+
+  /** The nicks of the room's members, as this node knows them (the whole cluster's). */
+  #nicks(): string[] {
+    const nicks: string[] = [];
+    for (const member of this.#registry.members(CHAT_GROUP)) {
+      const group = this.#registry.groupsOf(member).find((g) => g.startsWith(NICK_GROUP));
+      if (group !== undefined) nicks.push(group.slice(NICK_GROUP.length));
+    }
+    return nicks;
   }
 
   #rename(from: string, asked: string, state: ChatState, ref: Ref): Result<ChatState> {
@@ -143,10 +158,12 @@ export class ChatRoom {
     if (check.type === 'invalid') return this.#answer(state, 'nick_invalid', check.reason, from);
     const to = check.nick;
     if (to === from) return ok(state);
-    const renamed = (): CallResult<ChatState> =>
-      this.#tell({ type: 'renamed', from, nick: to })
-        ? ok({ ...state, nick: to })
-        : this.#busy(state);
+    const renamed = (): CallResult<ChatState> => {
+      if (!this.#tell({ type: 'renamed', from, nick: to })) return this.#busy(state);
+      this.#registry.leave(NICK_GROUP + from, ref);
+      this.#registry.join(NICK_GROUP + to, ref);
+      return ok({ ...state, nick: to });
+    };
     // A change of case keeps the registry name the member already holds.
     if (nickName(to) === nickName(from)) return renamed();
     return whenSettled(this.#registry.register(nickName(to), ref), (free) => {

@@ -62,6 +62,38 @@ export function demoOptionsFromEnv(env: Env): DemoOptions {
   };
 }
 
+/** How the demo scales out: a Redis shared by several processes, and workers on one port. */
+export interface DemoScale {
+  /** `REDIS_URL`: use `RedisRegistry` there (one chat across every demo using this Redis). */
+  readonly redisUrl: string | undefined;
+  /** `WORKERS`: this many `node:cluster` workers share `PORT` (needs `REDIS_URL`). */
+  readonly workers: number | undefined;
+}
+
+/**
+ * Reads `REDIS_URL` (`redis://…` or `rediss://…`) and `WORKERS` (1 to 256; only with `REDIS_URL`,
+ * since workers without a shared registry could not chat with each other).
+ *
+ * @throws DemoEnvError for a value it cannot use.
+ */
+export function scaleFromEnv(env: Env): DemoScale {
+  const redisUrl = value(env, 'REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    throw new DemoEnvError(
+      'REDIS_URL',
+      `REDIS_URL must be redis://… or rediss://…, got ${JSON.stringify(redisUrl)}`,
+    );
+  }
+  const workers = integer(env, 'WORKERS', 1, 256);
+  if (workers !== undefined && redisUrl === undefined) {
+    throw new DemoEnvError(
+      'WORKERS',
+      'WORKERS needs REDIS_URL: workers share the chat through Redis',
+    );
+  }
+  return { redisUrl, workers };
+}
+
 function certificate(env: Env): DemoTls | undefined {
   const cert = value(env, 'TLS_CERT');
   const key = value(env, 'TLS_KEY');

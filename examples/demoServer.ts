@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { attach, LocalRegistry, type Metrics } from '../src/index.js';
+import { attach, LocalRegistry, type Metrics, type Registry } from '../src/index.js';
 import { chatHandler, type ChatOptions } from './chat.js';
 import { clockHandler } from './clock.js';
 import { demoHttp, type DemoTls } from './demoHttp.js';
@@ -49,6 +49,10 @@ export interface DemoOptions {
    * same port (default: plain HTTP/1.1).
    */
   readonly tls?: DemoTls | undefined;
+  /** Names and groups (default: a new `LocalRegistry`; `RedisRegistry` to share them). */
+  readonly registry?: Registry | undefined;
+  /** Sent as `X-Served-By` in every 101 response: which process took a connection. */
+  readonly servedBy?: string | undefined;
 }
 
 /** A running demo. */
@@ -89,11 +93,15 @@ const PAGE = new URL('./public/index.html', import.meta.url);
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const page = await readFile(PAGE);
-  const registry = new LocalRegistry();
+  const registry = options.registry ?? new LocalRegistry();
   const idleTimeout = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
   const policy: RoutePolicy = {
     allowedOrigins: options.allowedOrigins ?? [SELF],
-    connection: { idleTimeout, keepalive: options.keepalive ?? defaultKeepalive(idleTimeout) },
+    connection: {
+      idleTimeout,
+      keepalive: options.keepalive ?? defaultKeepalive(idleTimeout),
+      ...(options.servedBy === undefined ? {} : { headers: { 'X-Served-By': options.servedBy } }),
+    },
   };
   const echo =
     options.echoMaxFrameSize === undefined ? {} : { maxFrameSize: options.echoMaxFrameSize };

@@ -17,7 +17,7 @@ import { originAllowed } from './origins.js';
 import { whenSettled } from './settled.js';
 
 /** Connection options the demo applies to every route, over the handler's own. */
-export type ConnectionOptions = Pick<UpgradeOptions, 'idleTimeout' | 'keepalive'>;
+export type ConnectionOptions = Pick<UpgradeOptions, 'idleTimeout' | 'keepalive' | 'headers'>;
 
 /** What every route of the demo enforces. */
 export interface RoutePolicy {

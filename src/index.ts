@@ -129,7 +129,7 @@ export { allowOrigins, chooseProtocol } from './server/negotiate.js';
 export type { ServeOptions, ServerOptions } from './server/options.js';
 export type { RequireUpgrade } from './server/plainRequest.js';
 export { LocalRegistry } from './server/registry.js';
-export type { Registry } from './server/registry.js';
+export type { LocalRegistryOptions, RefEndListener, Registry } from './server/registry.js';
 export type { Routes } from './server/routes.js';
 export { serve } from './server/serve.js';
 export type { RodeoServer, ServedServer } from './server/serve.js';

@@ -12,7 +12,8 @@ const SETTLE_MS = 300;
  * @return Deliveries (messages received over all connections) per second.
  */
 export async function broadcast(job: BroadcastJob): Promise<JobResult> {
-  const conns = await openMany(job.target, job.connections);
+  const targets = [job.target, ...(job.spread ?? [])];
+  const conns = await openMany((i) => targets[i % targets.length] ?? job.target, job.connections);
   const trigger = requestFrame(job.target, job.payload);
   const first = conns[0];
   if (first === undefined) throw new Error('no connection');

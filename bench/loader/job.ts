@@ -11,8 +11,8 @@ interface Timed {
   readonly payload: number;
   readonly warmupMs: number;
   readonly measureMs: number;
-  /** The server process, whose CPU time is read over the measured window. */
-  readonly serverPid: number;
+  /** The server process (or processes, added up), whose CPU time is read over the window. */
+  readonly serverPid: number | readonly number[];
 }
 
 /** Pipelined echo (or multi-frame) throughput. */
@@ -43,8 +43,23 @@ export interface HandshakeJob extends Timed {
 export interface BroadcastJob extends Timed {
   readonly kind: 'broadcast';
   readonly connections: number;
+  /** More nodes of the same group: connections are spread round-robin over `target` and these. */
+  readonly spread?: readonly Target[];
   /** Broadcasts in flight. */
   readonly window: number;
+}
+
+/**
+ * Info from one node to another at a fixed rate: `pairs` receivers on `receivers` (each the target
+ * of its own sender), `pairs` senders on `target`; each message sent is relayed by the server to
+ * its pair on the other node.
+ */
+export interface CrossLatencyJob extends Timed {
+  readonly kind: 'crossLatency';
+  readonly receivers: Target;
+  readonly pairs: number;
+  /** Messages per second across all senders. */
+  readonly rate: number;
 }
 
 /** Opens idle connections, exchanges one message on each, reports READY and holds them. */
@@ -58,7 +73,8 @@ export interface IdleJob {
 }
 
 /** Any loader job. */
-export type Job = ThroughputJob | LatencyJob | HandshakeJob | BroadcastJob | IdleJob;
+export type Job =
+  ThroughputJob | LatencyJob | HandshakeJob | BroadcastJob | CrossLatencyJob | IdleJob;
 
 /** CPU use over the measured window, in percent of one core. */
 export interface CpuShare {

@@ -7,6 +7,7 @@
  */
 import { createInterface } from 'node:readline';
 import { broadcast } from './broadcast.js';
+import { crossLatency } from './crossLatency.js';
 import { handshakes } from './handshakes.js';
 import { idle } from './idle.js';
 import type { Job, JobResult } from './job.js';
@@ -28,6 +29,8 @@ async function run(job: Job): Promise<JobResult | null> {
       return handshakes(job);
     case 'broadcast':
       return broadcast(job);
+    case 'crossLatency':
+      return crossLatency(job);
     case 'idle':
       await idle(job, new Promise<void>((resolve) => (releaseIdle = resolve)));
       return null;

@@ -10,17 +10,22 @@ const SOURCES = sourceAddresses(8);
 const SIO_PONG = clientFrame(Buffer.from('3'));
 
 /**
- * Opens `count` connections, `OPEN_PARALLEL` at a time.
+ * Opens `count` connections, `OPEN_PARALLEL` at a time (to one target, or to `target(i)` for the
+ * i-th).
  *
  * @return The connections, paused, in opening order.
  */
-export async function openMany(target: Target, count: number): Promise<OpenConnection[]> {
+export async function openMany(
+  target: Target | ((i: number) => Target),
+  count: number,
+): Promise<OpenConnection[]> {
   const out: OpenConnection[] = [];
+  const targetOf = typeof target === 'function' ? target : () => target;
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count) {
       const i = next++;
-      out[i] = await openConnection(target, SOURCES[i % SOURCES.length]);
+      out[i] = await openConnection(targetOf(i), SOURCES[i % SOURCES.length]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(OPEN_PARALLEL, count) }, worker));

@@ -14,12 +14,16 @@ const LOADER_CPU = 1;
 
 /** The loader's target for a row on a running server. */
 export function targetFor(row: Row, server: RunningServer): Target {
-  const sio = server.spec.sio;
+  return targetAt(row, server.port, server.spec.sio);
+}
+
+/** A row's target on `port` (also another node of the same server). */
+export function targetAt(row: Row, port: number, sio: boolean): Target {
   const mode = row.mode === 'broadcast' ? 'bcast' : row.mode;
   const path = sio
     ? `/socket.io/?EIO=4&transport=websocket${mode === 'echo' ? '' : `&mode=${mode}`}`
     : PATHS[row.mode];
-  return { host: '127.0.0.1', port: server.port, path, sio, deflate: row.deflate };
+  return { host: '127.0.0.1', port, path, sio, deflate: row.deflate };
 }
 
 /** Idle connections held by the loader. */

@@ -150,14 +150,19 @@ function summarize(
   };
 }
 
-/** rodeo rows over every other server's row, and rodeo's variants over plain `rodeo`, on medians. */
+/**
+ * rodeo rows over every other server's row, and rodeo's variants over plain `rodeo` and back
+ * (2 nodes over 1), on medians.
+ */
 function ratiosOf(rows: readonly RowResult[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const a of rows) {
     if (a.server !== 'rodeo' || a.median === null) continue;
     for (const b of rows) {
       const variantOverRodeo = a.name !== 'rodeo' && b.name === 'rodeo';
-      if ((b.server === 'rodeo' && !variantOverRodeo) || b.median === null || b.median === 0) {
+      const rodeoOverVariant = a.name === 'rodeo' && b.server === 'rodeo' && b.name !== 'rodeo';
+      const between = variantOverRodeo || rodeoOverVariant;
+      if ((b.server === 'rodeo' && !between) || b.median === null || b.median === 0) {
         continue;
       }
       out[`${a.name}/${b.name}`] = round(a.median / b.median, 3);

@@ -15,8 +15,14 @@ export const PATHS = {
   hibernate: '/h',
   multi: '/multi',
   broadcast: '/bcast',
+  pair: '/pair',
   pipeline: '/p',
 } as const;
+
+/** The Redis URL a server is given when it runs as one node of several (`--redis=URL`). */
+export function redisUrlArg(): string | undefined {
+  return process.argv.find((a) => a.startsWith('--redis='))?.slice('--redis='.length);
+}
 
 /** Reply frames per request in the multi-frame scenario. */
 export const MULTI_FRAMES = 10;

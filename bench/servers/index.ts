@@ -2,9 +2,9 @@
  * The servers under test: what each one is, whether it can run here, and how to start it as its own
  * process on 127.0.0.1, optionally pinned to core 0 (the loader then gets core 1).
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startRedis } from '../../spec/redis/redisServer.js';
 import { PYTHON, pythonWebsockets, yaws, type Availability } from '../peers.js';
 import { rssBytes, start, type Child } from '../proc.js';
 
@@ -42,6 +42,11 @@ export interface LaunchOptions {
   readonly jsRoot?: string;
   /** Pin the server to core 0. */
   readonly pin?: boolean;
+  /**
+   * Node servers only: run this many processes (each on its own port) as one cluster over a
+   * redis-server started for them (`--redis=URL`). Default 1: one process, nothing shared.
+   */
+  readonly nodes?: number;
 }
 
 /** A started server. */
@@ -49,6 +54,10 @@ export interface RunningServer {
   readonly spec: ServerSpec;
   readonly pid: number;
   readonly port: number;
+  /** Every process whose CPU is the server's: the nodes and, with several, their redis-server. */
+  readonly pids: readonly number[];
+  /** Every node's port (the first is `port`). */
+  readonly ports: readonly number[];
   /** RSS (from /proc) and, for Node servers, V8 heap used after a full GC. */
   memory(): Promise<{ rss: number; heapUsed: number | null }>;
   /** Node only: writes a heap snapshot (after a full GC) to `file`; resolves with its path. */
@@ -95,8 +104,36 @@ export function prepareServers(rodeoReady: boolean, log: (line: string) => void)
   };
 }
 
-/** Starts a server and waits until it listens. */
+/** Starts a server (or several nodes of it over Redis) and waits until it listens. */
 export async function launch(id: ServerId, options: LaunchOptions = {}): Promise<RunningServer> {
+  const nodes = options.nodes ?? 1;
+  if (nodes <= 1) return launchOne(id, options, []);
+  const redis = await startRedis();
+  try {
+    const servers = await Promise.all(
+      Array.from({ length: nodes }, () => launchOne(id, options, [`--redis=${redis.url}`])),
+    );
+    const first = servers[0] as RunningServer;
+    return {
+      ...first,
+      pids: [...servers.map((s) => s.pid), redis.pid],
+      ports: servers.map((s) => s.port),
+      stop: async (graceMs) => {
+        await Promise.all(servers.map((s) => s.stop(graceMs)));
+        await redis.stop();
+      },
+    };
+  } catch (err) {
+    await redis.stop();
+    throw err;
+  }
+}
+
+async function launchOne(
+  id: ServerId,
+  options: LaunchOptions,
+  extraArgs: readonly string[],
+): Promise<RunningServer> {
   const spec = SPECS[id];
   let port = 0;
   let child: Child;
@@ -111,6 +148,7 @@ export async function launch(id: ServerId, options: LaunchOptions = {}): Promise
         ? ['--expose-gc', ...prof, '--import', 'tsx', here(`./${id}.ts`)]
         : ['--expose-gc', ...prof, join(options.jsRoot, 'bench', 'servers', `${id}.js`)];
     if (options.deflate === true) args.push('--deflate');
+    args.push(...extraArgs);
     child = start(process.execPath, args, cpu, ROOT);
   } else if (id === 'python') {
     child = start(PYTHON, [here('./echo.py')], cpu, ROOT);
@@ -131,6 +169,8 @@ export async function launch(id: ServerId, options: LaunchOptions = {}): Promise
     spec,
     pid: child.pid,
     port,
+    pids: [child.pid],
+    ports: [port],
     memory: async () => {
       if (!spec.node) return { rss: rssBytes(child.pid), heapUsed: null };
       child.proc.stdin?.write('mem\n');
@@ -144,16 +184,4 @@ export async function launch(id: ServerId, options: LaunchOptions = {}): Promise
     },
     stop: (graceMs) => child.stop(graceMs),
   };
-}
-
-/** A port free right now on 127.0.0.1 (for Yaws, which is given its port). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }

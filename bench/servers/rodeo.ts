@@ -1,14 +1,18 @@
 /**
  * rodeo under test: `/echo` and `/z` run the `echo` example's handler (compression is offered; the
- * loader asks for it only on `/z`), `/zh` and `/h` the hibernating echo, `/multi` and `/bcast` the
- * handlers of `rodeoHandlers.ts`.
+ * loader asks for it only on `/z`), `/zh` and `/h` the hibernating echo, `/multi`, `/bcast` and
+ * `/pair` the handlers of `rodeoHandlers.ts`. With `--redis=URL` it is one node of several, on
+ * `RedisRegistry`; otherwise on the in-process `LocalRegistry`.
  */
 import { echoHandler } from '../../examples/echo.js';
-import { LocalRegistry, serve } from '../../src/index.js';
-import { PATHS, serveControl } from './control.js';
-import { broadcaster, hibernatingEcho, multiEcho, pipelineEcho } from './rodeoHandlers.js';
+import { LocalRegistry, serve, type Registry } from '../../src/index.js';
+import { RedisRegistry } from '../../src/redis/index.js';
+import { PATHS, redisUrlArg, serveControl } from './control.js';
+import { broadcaster, hibernatingEcho, multiEcho, pair, pipelineEcho } from './rodeoHandlers.js';
 
-const registry = new LocalRegistry();
+const url = redisUrlArg();
+const registry: Registry =
+  url === undefined ? new LocalRegistry() : await RedisRegistry.connect({ url });
 const server = await serve({
   port: 0,
   host: '127.0.0.1',
@@ -20,6 +24,7 @@ const server = await serve({
     [PATHS.hibernate]: hibernatingEcho(),
     [PATHS.multi]: multiEcho(),
     [PATHS.broadcast]: broadcaster(registry),
+    [PATHS.pair]: pair(registry),
     [PATHS.pipeline]: pipelineEcho(),
   },
 });

@@ -9,6 +9,7 @@ import {
   hibernate,
   ok,
   reply,
+  text,
   upgrade,
   type Handler,
   type PipelineHandler,
@@ -71,5 +72,25 @@ export function broadcaster(registry: Registry): Handler<null> {
       return ok(state);
     },
     websocketInfo: (_info, state) => ok(state),
+  };
+}
+
+/**
+ * Cross-node info: `?name=x` registers the connection as `x` and writes every info it gets to its
+ * socket; `?to=x` sends every text message it receives to `x` as info.
+ */
+export function pair(registry: Registry): Handler<string | null, string> {
+  return {
+    init: (req) => upgrade(req.query['to'] ?? null, { compress: false }),
+    websocketInit: async (to, ctx) => {
+      const name = ctx.req.query['name'];
+      if (name !== undefined) await registry.register(name, ctx.ref);
+      return ok(to);
+    },
+    websocketHandle: (frame, to) => {
+      if (to !== null && frame.type === 'text') registry.send(to, frame.data);
+      return ok(to);
+    },
+    websocketInfo: (info, to) => reply(text(info), to),
   };
 }

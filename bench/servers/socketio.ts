@@ -1,12 +1,16 @@
 /**
  * Socket.IO 4 under test, as users deploy it with the WebSocket transport only: an `echo` event
  * answered by an `echo` event. `?mode=multi` answers with 10 emits, `?mode=bcast` joins a room and
- * emits each message to it. `--deflate` turns on permessage-deflate (off by default in Socket.IO 4).
+ * emits each message to it, `?mode=pair` relays to another connection's room. `--deflate` turns on
+ * permessage-deflate (off by default in Socket.IO 4); `--redis=URL` makes it one node of several
+ * with `@socket.io/redis-adapter`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
 import { Server } from 'socket.io';
-import { MULTI_FRAMES, serveControl } from './control.js';
+import { MULTI_FRAMES, redisUrlArg, serveControl } from './control.js';
 
 const http = createServer();
 const io = new Server(http, {
@@ -15,9 +19,23 @@ const io = new Server(http, {
   perMessageDeflate: process.argv.includes('--deflate') ? { threshold: 1024 } : false,
 });
 
+// One node of several: rooms span the nodes through Redis, as Socket.IO deploys it.
+const url = redisUrlArg();
+if (url !== undefined) {
+  const pub = createClient({ url });
+  const sub = pub.duplicate();
+  await Promise.all([pub.connect(), sub.connect()]);
+  io.adapter(createAdapter(pub, sub));
+}
+
 io.on('connection', (socket) => {
   const mode = socket.handshake.query['mode'];
-  if (mode === 'multi') {
+  const { name, to } = socket.handshake.query;
+  if (mode === 'pair') {
+    // Cross-node info: `name` joins its own room; `to` emits every message to that room.
+    if (typeof name === 'string') void socket.join(name);
+    if (typeof to === 'string') socket.on('echo', (data: unknown) => io.to(to).emit('echo', data));
+  } else if (mode === 'multi') {
     socket.on('echo', (data: unknown) => {
       for (let i = 0; i < MULTI_FRAMES; i++) socket.emit('echo', data);
     });

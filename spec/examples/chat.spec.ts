@@ -5,6 +5,7 @@ import type WebSocket from 'ws';
 import {
   CHAT_GROUP,
   CHAT_LIMITS,
+  NICK_GROUP,
   chatHandler,
   type ChatEvent,
   type ChatLimits,
@@ -50,6 +51,9 @@ class RecordingRegistry implements Registry {
   members(): ConnectionRef<unknown>[] {
     return [];
   }
+  groupsOf(): string[] {
+    return [];
+  }
   send(): boolean {
     return false;
   }
@@ -89,7 +93,8 @@ describe('chatHandler (marbles)', () => {
         l: { type: 'left', nick: 'bob' },
       });
       const output = events.pipe(connection(handler, { state: init.state, ctx: fake.ctx }));
-      expectObservable(output).toBe('j------x---(t|)', {
+      expectObservable(output).toBe('(wj)---x---(t|)', {
+        w: event({ type: 'members', nicks: ['ann'] }),
         j: event({ type: 'joined', nick: 'ann' }),
         x: event({
           type: 'error',
@@ -100,7 +105,11 @@ describe('chatHandler (marbles)', () => {
         t: { type: 'terminal', reason: reasons.remote(1001) },
       });
     });
-    expect(registry.joined).toEqual([`${CHAT_GROUP}:fake-1`]);
+    expect(registry.joined).toEqual([
+      `${CHAT_GROUP}:fake-1`,
+      `${NICK_GROUP}ann:fake-1`,
+      `${NICK_GROUP}bob:fake-1`,
+    ]);
     expect([...registry.names]).toEqual([['nick:bob', 'fake-1']]);
   });
 });
@@ -116,14 +125,21 @@ describe('chatHandler (real sockets)', () => {
     return registry;
   }
 
-  /** Opens a chat connection (with `?nick=` if given) and reads the events up to its `joined`. */
-  async function join(nick?: string): Promise<Client & { events: unknown[] }> {
+  /**
+   * Opens a chat connection (with `?nick=` if given) and reads its first event, the member list,
+   * then the events up to its `joined`.
+   */
+  async function join(
+    nick?: string,
+  ): Promise<Client & { events: unknown[]; members: readonly string[] }> {
     const client = await live.open(`/chat${nick === undefined ? '' : `?nick=${nick}`}`);
+    const first = (await client.inbox.json()) as ChatEvent;
+    if (first.type !== 'members') throw new Error(`first event: ${JSON.stringify(first)}`);
     const events: unknown[] = [];
     for (;;) {
       const next = (await client.inbox.json()) as ChatEvent;
       events.push(next);
-      if (next.type === 'joined') return { ...client, events };
+      if (next.type === 'joined') return { ...client, events, members: first.nicks };
     }
   }
 
@@ -131,7 +147,9 @@ describe('chatHandler (real sockets)', () => {
     const registry = await startChat();
     const ann = await join('ann');
     expect(ann.events).toEqual([{ type: 'joined', nick: 'ann' }]);
+    expect(ann.members).toEqual(['ann']);
     const bob = await join('bob');
+    expect(bob.members).toEqual(['ann', 'bob']);
     expect(await ann.inbox.json()).toEqual({ type: 'joined', nick: 'bob' });
 
     ann.socket.send('hi bob');
@@ -141,10 +159,12 @@ describe('chatHandler (real sockets)', () => {
 
     bob.socket.send('/nick robert');
     expect(await ann.inbox.json()).toEqual({ type: 'renamed', from: 'bob', nick: 'robert' });
+    expect((await join('carl')).members).toEqual(['ann', 'robert', 'carl']);
+    await ann.inbox.json(); // carl joined
 
     bob.socket.close(1000);
     expect(await ann.inbox.json()).toEqual({ type: 'left', nick: 'robert' });
-    expect(registry.members(CHAT_GROUP)).toHaveLength(1);
+    expect(registry.members(CHAT_GROUP)).toHaveLength(2);
   });
 
   it('gives a taken nick (any case, invisible characters aside) a guest nick and says why', async () => {

@@ -93,6 +93,7 @@ describe('startDemo', () => {
     expect(await pipe.inbox.text()).toBe('hi');
 
     const chat = await openClient(ws('/chat?nick=ann'), clients);
+    expect(await chat.inbox.json()).toEqual({ type: 'members', nicks: ['ann'] });
     expect(await chat.inbox.json()).toEqual({ type: 'joined', nick: 'ann' });
 
     const clock = await openClient(ws('/clock'), clients);
@@ -127,9 +128,11 @@ describe('startDemo', () => {
   it('tells no one about a chat connection it refused', async () => {
     await start();
     const ann = await openClient(ws('/chat?nick=ann'), clients);
+    expect(await ann.inbox.json()).toEqual({ type: 'members', nicks: ['ann'] });
     expect(await ann.inbox.json()).toEqual({ type: 'joined', nick: 'ann' });
     expect(await handshake('/chat?nick=eve', { Origin: 'http://evil.example' })).toBe(403);
     const bob = await openClient(ws('/chat?nick=bob'), clients);
+    expect(await bob.inbox.json()).toEqual({ type: 'members', nicks: ['ann', 'bob'] });
     expect(await bob.inbox.json()).toEqual({ type: 'joined', nick: 'bob' });
     // The refused connection neither joined nor left: ann hears of bob next.
     expect(await ann.inbox.json()).toEqual({ type: 'joined', nick: 'bob' });

@@ -8,8 +8,10 @@ import {
   text,
   upgrade,
   type ConnectionRef,
+  type RefEndListener,
   type Registry,
 } from '../../src/index.js';
+import { fakeServerRef } from '../fixtures/fakeServerRef.js';
 import { probe } from '../fixtures/serverHandlers.js';
 import { client, closeAll, closed, message, start, wsUrl } from './support.js';
 
@@ -31,20 +33,25 @@ function fakeRef(id: string): ConnectionRef<string> & { received: string[]; clos
 }
 
 describe('LocalRegistry (in process)', () => {
-  it('names a ref once; whereis and send find it; a closed ref frees its name', () => {
+  it('names a ref once; whereis and send find it; a closed ref frees its name', async () => {
     const registry = new LocalRegistry();
     const a = fakeRef('a');
     const b = fakeRef('b');
-    expect(registry.register('ann', a)).toBe(true);
-    expect(registry.register('ann', b)).toBe(false);
-    expect(registry.register('ann', a)).toBe(true);
+    expect(await registry.register('ann', a)).toBe(true);
+    expect(await registry.register('ann', b)).toBe(false);
+    expect(await registry.register('ann', a)).toBe(true);
     expect(registry.whereis('ann')).toBe(a);
     expect(registry.send('ann', 'hi')).toBe(true);
     expect(a.received).toEqual(['hi']);
     expect(registry.send('bob', 'hi')).toBe(false);
     a.closed = true;
     expect(registry.whereis('ann')).toBeUndefined();
-    expect(registry.register('ann', b)).toBe(true);
+    expect(await registry.register('ann', b)).toBe(true);
+    expect(registry.unregister('ann', a)).toBe(false);
+    expect(registry.whereis('ann')).toBe(b);
+    expect(registry.unregister('ann', b)).toBe(true);
+    expect(registry.whereis('ann')).toBeUndefined();
+    expect(a.closed && (await registry.register('x', a))).toBe(false);
   });
 
   it('unregisters a name only for the ref that holds it', () => {
@@ -85,15 +92,82 @@ describe('LocalRegistry (in process)', () => {
   });
 });
 
+/** Steps taken by every Map and Set iterator (for…of, entries, keys, values) while `run` runs. */
+function iterationSteps(run: () => void): number {
+  let steps = 0;
+  const restore: (() => void)[] = [];
+  for (const proto of [Map.prototype, Set.prototype] as unknown as Record<PropertyKey, unknown>[]) {
+    for (const key of [Symbol.iterator, 'entries', 'keys', 'values']) {
+      const original = proto[key] as (this: unknown) => Iterator<unknown>;
+      proto[key] = function (this: unknown): IterableIterator<unknown> {
+        const inner = original.call(this);
+        return {
+          next: () => (steps++, inner.next()),
+          [Symbol.iterator]() {
+            return this;
+          },
+        };
+      };
+      restore.push(() => (proto[key] = original));
+    }
+  }
+  try {
+    run();
+  } finally {
+    for (const undo of restore) undo();
+  }
+  return steps;
+}
+
+describe('LocalRegistry cleanup when a connection ends', () => {
+  /** Steps of ending one ref with 2 names and 2 groups among `others` named members. */
+  async function endOneAmong(others: number): Promise<number> {
+    const ends: RefEndArgs[] = [];
+    const registry = new LocalRegistry({ onEnd: (...args) => void ends.push(args) });
+    for (let i = 0; i < others; i++) {
+      const { ref } = fakeServerRef(`o${i}`);
+      await registry.register(`other-${i}`, ref);
+      registry.join('room', ref);
+      registry.join(`own-${i}`, ref);
+    }
+    const mine = fakeServerRef('me');
+    await registry.register('me', mine.ref);
+    await registry.register('also-me', mine.ref);
+    registry.join('room', mine.ref);
+    registry.join('mine', mine.ref);
+    const steps = iterationSteps(() => mine.end());
+    expect(registry.whereis('me')).toBeUndefined();
+    expect(registry.whereis('also-me')).toBeUndefined();
+    expect(registry.members('mine')).toEqual([]);
+    expect(registry.members('room')).toHaveLength(others);
+    expect(registry.whereis(`other-${others - 1}`)?.id).toBe(`o${others - 1}`);
+    expect(ends).toHaveLength(1);
+    expect([...(ends[0]?.[1] ?? [])]).toEqual(['me', 'also-me']);
+    expect([...(ends[0]?.[2] ?? [])]).toEqual(['room', 'mine']);
+    return steps;
+  }
+
+  it('touches only what the ended ref held, however many other names and groups there are', async () => {
+    const few = await endOneAmong(10);
+    const many = await endOneAmong(10_000);
+    expect(many).toBe(few);
+    // Its 2 names and 2 groups, plus the end step of each loop.
+    expect(many).toBeLessThanOrEqual(6);
+  });
+});
+
+type RefEndArgs = Parameters<RefEndListener>;
+
 type ChatInfo = { readonly say: string };
 
 /** Joins "room" as the query's nick; text frames are published to the room as info. */
 function chat(registry: () => Registry) {
   return probe<string, ChatInfo>({
     init: (req) => upgrade(req.query.nick ?? 'anon', { compress: req.query.deflate === '1' }),
-    websocketInit: (nick, ctx) => {
+    websocketInit: async (nick, ctx) => {
       registry().join('room', ctx.ref);
-      return registry().register(nick, ctx.ref) ? ok(nick) : reply(close(4009, 'nick taken'), nick);
+      const named = await registry().register(nick, ctx.ref);
+      return named ? ok(nick) : reply(close(4009, 'nick taken'), nick);
     },
     websocketHandle: (frame, nick) => {
       if (frame.type === 'text')

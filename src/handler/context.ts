@@ -12,7 +12,10 @@ export type WebSocketVersion = 7 | 8 | 13;
  * the connection info messages of type `I`. Sending the wrong type is a compile-time error.
  */
 export interface ConnectionRef<I> {
-  /** Unique within the process. */
+  /**
+   * Unique within the process, and across processes with a registry that spans them (`rodeo/redis`
+   * prefixes its node's id).
+   */
   readonly id: string;
   /**
    * Deliver `info` to `websocketInfo`, after everything sent before it. Returns `false` (and queues

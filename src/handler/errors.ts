@@ -35,6 +35,15 @@ export const ErrorCodes = {
    * makes the counterpart of a TCP reset): the `cause` of `error other`, with the HTTP/2 code.
    */
   RODEO_ERR_STREAM_RESET: null,
+  /**
+   * An info had to cross to another node and the registry's codec cannot encode it (thrown to the
+   * caller of `send`, `publish` or a remote ref's `send`; nothing is delivered).
+   */
+  RODEO_ERR_INFO_NOT_SERIALIZABLE: null,
+  /** `join`, `leave` or `register` was given a connection of another node (only its node may). */
+  RODEO_ERR_NOT_LOCAL: null,
+  /** `RedisRegistry.connect` could not reach Redis within `connectTimeout`. */
+  RODEO_ERR_REDIS_UNAVAILABLE: null,
 } as const;
 
 /** A stable rodeo error code. */

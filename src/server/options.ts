@@ -9,7 +9,7 @@ import {
 } from './limits.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { LocalRegistry, type Registry } from './registry.js';
+import { LocalRegistry, nextConnectionId, type Registry } from './registry.js';
 import { compileRoutes, type Routes } from './routes.js';
 import type { ServerContext } from './serverContext.js';
 import { createMetrics } from './metrics.js';
@@ -112,6 +112,7 @@ export function createRuntime(options: ServerOptions): ServerRuntime {
   const context: ServerContext = {
     routes: compileRoutes(options.routes),
     registry,
+    connectionId: registry.connectionId?.bind(registry) ?? nextConnectionId,
     logger: options.logger ?? silentLogger,
     metrics,
     // ws's own close timer (peer does not answer a close frame) uses the same bound.

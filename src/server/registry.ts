@@ -3,32 +3,44 @@ import { RodeoError } from '../handler/errors.js';
 import type { OutFrame } from '../handler/frames.js';
 import { validateCommand } from '../handler/validate.js';
 import { outletOf } from './outlets.js';
+import { ReceivedText } from './ws/receivedText.js';
 import type { SerializedFrame } from './transport.js';
 import { serializeFrame } from './ws/wsInternals.js';
 
 /**
  * Names and groups of connections, Erlang-style (`register`/`whereis`, `pg` groups). Handlers only
- * see this interface, so a cross-process transport (e.g. Redis pub/sub carrying `send`, `publish`
- * and `broadcast`) can implement it later without changing them.
+ * see the `Registry` interface, so the same handler runs on the in-process `LocalRegistry` and on a
+ * registry that spans processes (`rodeo/redis`). The one call a network can make slow, `register`,
+ * may answer with a promise (it does across processes; in process it answers at once).
  */
 
 /** Where connections find each other. */
 export interface Registry {
-  /** Names `ref`; `false` if the name is taken. The name is freed when the connection ends. */
-  register(name: string, ref: ConnectionRef<any>): boolean; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /**
+   * Names `ref`; `false` if the name is taken. In process the answer comes at once; a registry
+   * spanning processes must ask the network and answers with a promise (also `false` when the name
+   * could not be claimed everywhere). `await` works for both. The name is freed when the connection
+   * ends.
+   */
+  register(name: string, ref: AnyRef): boolean | Promise<boolean>;
   /**
    * Frees `name` if `ref` holds it, so a connection can give up a name while it lives (a chat
    * member changing nick); `false`, and nothing changes, if another connection or nobody holds it.
    */
-  unregister(name: string, ref: ConnectionRef<any>): boolean; // eslint-disable-line @typescript-eslint/no-explicit-any
+  unregister(name: string, ref: AnyRef): boolean;
   /** The connection registered under `name`, if it is still alive. */
   whereis<I>(name: string): ConnectionRef<I> | undefined;
   /** Adds `ref` to `group` (no-op if already in it); it leaves when the connection ends. */
-  join(group: string, ref: ConnectionRef<any>): void; // eslint-disable-line @typescript-eslint/no-explicit-any
+  join(group: string, ref: AnyRef): void;
   /** Removes `ref` from `group`. */
-  leave(group: string, ref: ConnectionRef<any>): void; // eslint-disable-line @typescript-eslint/no-explicit-any
+  leave(group: string, ref: AnyRef): void;
   /** The live members of `group`, in join order. */
   members(group: string): readonly ConnectionRef<unknown>[];
+  /**
+   * The groups `ref` is in (for a connection of another process, as last heard there): with one
+   * group per attribute (`nick:ann`), a member list can say who everyone is.
+   */
+  groupsOf(ref: AnyRef): readonly string[];
   /** Sends `info` to the named connection's mailbox; `false` if there is none. */
   send<I>(name: string, info: I): boolean;
   /** Sends `info` to every member's mailbox; returns how many accepted it. */
@@ -39,29 +51,75 @@ export interface Registry {
    * how many members it was written to.
    */
   broadcast(group: string, frame: OutFrame): number;
+  /**
+   * A fresh connection id for the server to give its next connection's ref. Optional: without it
+   * the server numbers connections `c1`, `c2`, … per process; a registry whose refs are seen by
+   * other processes prefixes them so they stay unique there.
+   */
+  connectionId?(): string;
+}
+
+/** What a registry built on `LocalRegistry` is told when one of its refs ends. */
+export type RefEndListener = (
+  ref: ConnectionRef<unknown>,
+  names: ReadonlySet<string>,
+  groups: ReadonlySet<string>,
+) => void;
+
+/** Options of `LocalRegistry`. */
+export interface LocalRegistryOptions {
+  /**
+   * Called once when a ref that held names or groups ends, after they were freed, with what it
+   * held (a registry spanning processes announces the end with it).
+   */
+  readonly onEnd?: RefEndListener;
 }
 
 type AnyRef = ConnectionRef<unknown>;
+
+/** What one ref holds: kept per ref so that its end costs O(its own names and groups). */
+interface Holdings {
+  readonly names: Set<string>;
+  readonly groups: Set<string>;
+}
+
+const NOTHING_HELD: { names: ReadonlySet<string>; groups: ReadonlySet<string> } = Object.freeze({
+  names: new Set<string>(),
+  groups: new Set<string>(),
+});
+
+let lastConnectionId = 0;
+
+/** The process-wide connection id sequence: `c1`, `c2`, … */
+export function nextConnectionId(): string {
+  return `c${++lastConnectionId}`;
+}
 
 /** The in-process registry (the default). */
 export class LocalRegistry implements Registry {
   readonly #names = new Map<string, AnyRef>();
   readonly #groups = new Map<string, Set<AnyRef>>();
-  readonly #watched = new WeakSet<AnyRef>();
-  readonly #groupsOf = new WeakMap<AnyRef, Set<string>>();
+  readonly #held = new WeakMap<AnyRef, Holdings>();
+  readonly #onEnd: RefEndListener | undefined;
 
+  constructor(options: LocalRegistryOptions = {}) {
+    this.#onEnd = options.onEnd;
+  }
+
+  /** Answers at once: in process nothing needs waiting for. */
   register(name: string, ref: AnyRef): boolean {
     const current = this.whereis(name);
     if (current !== undefined) return current === ref;
     if (ref.closed) return false;
     this.#names.set(name, ref);
-    this.#watch(ref);
+    this.#holdings(ref).names.add(name);
     return true;
   }
 
   unregister(name: string, ref: AnyRef): boolean {
     if (this.#names.get(name) !== ref) return false;
     this.#names.delete(name);
+    this.#held.get(ref)?.names.delete(name);
     return true;
   }
 
@@ -70,7 +128,7 @@ export class LocalRegistry implements Registry {
     if (ref === undefined) return undefined;
     // Refs made elsewhere have no end notification: drop them lazily once closed.
     if (ref.closed) {
-      this.#names.delete(name);
+      this.unregister(name, ref);
       return undefined;
     }
     return ref as ConnectionRef<I>;
@@ -81,17 +139,14 @@ export class LocalRegistry implements Registry {
     let members = this.#groups.get(group);
     if (members === undefined) this.#groups.set(group, (members = new Set()));
     members.add(ref);
-    let groups = this.#groupsOf.get(ref);
-    if (groups === undefined) this.#groupsOf.set(ref, (groups = new Set()));
-    groups.add(group);
-    this.#watch(ref);
+    this.#holdings(ref).groups.add(group);
   }
 
   leave(group: string, ref: AnyRef): void {
     const members = this.#groups.get(group);
     if (members === undefined) return;
     members.delete(ref);
-    this.#groupsOf.get(ref)?.delete(group);
+    this.#held.get(ref)?.groups.delete(group);
     if (members.size === 0) this.#groups.delete(group);
   }
 
@@ -106,6 +161,16 @@ export class LocalRegistry implements Registry {
     return live;
   }
 
+  groupsOf(ref: AnyRef): readonly string[] {
+    const held = this.#held.get(ref);
+    return held === undefined || ref.closed ? [] : [...held.groups];
+  }
+
+  /** The names and groups `ref` holds here (empty sets if none). */
+  holdingsOf(ref: AnyRef): { names: ReadonlySet<string>; groups: ReadonlySet<string> } {
+    return this.#held.get(ref) ?? NOTHING_HELD;
+  }
+
   send<I>(name: string, info: I): boolean {
     return this.whereis<I>(name)?.send(info) ?? false;
   }
@@ -117,7 +182,11 @@ export class LocalRegistry implements Registry {
   }
 
   broadcast(group: string, frame: OutFrame): number {
-    const serialized = serialize(frame);
+    return this.writeSerialized(group, serializeBroadcast(frame));
+  }
+
+  /** Writes an already serialized frame to every local member (a broadcast from another node). */
+  writeSerialized(group: string, serialized: SerializedFrame): number {
     let count = 0;
     for (const ref of this.members(group)) {
       if (outletOf(ref)?.writeSerialized(serialized) === true) count++;
@@ -125,28 +194,52 @@ export class LocalRegistry implements Registry {
     return count;
   }
 
-  /** Frees the ref's name and memberships when its connection ends. */
-  #watch(ref: AnyRef): void {
-    if (this.#watched.has(ref)) return;
-    this.#watched.add(ref);
-    outletOf(ref)?.onEnd(() => {
-      for (const [name, named] of this.#names) if (named === ref) this.#names.delete(name);
-      for (const group of this.#groupsOf.get(ref) ?? []) this.leave(group, ref);
-      this.#groupsOf.delete(ref);
-    });
+  connectionId(): string {
+    return nextConnectionId();
+  }
+
+  /** The ref's holdings, created (and its end watched) on its first name or group. */
+  #holdings(ref: AnyRef): Holdings {
+    let held = this.#held.get(ref);
+    if (held === undefined) {
+      held = { names: new Set(), groups: new Set() };
+      this.#held.set(ref, held);
+      outletOf(ref)?.onEnd(() => this.#ended(ref));
+    }
+    return held;
+  }
+
+  /** Frees exactly what the ended ref held: O(its names + its groups), never O(table). */
+  #ended(ref: AnyRef): void {
+    const held = this.#held.get(ref);
+    if (held === undefined) return;
+    this.#held.delete(ref);
+    for (const name of held.names) if (this.#names.get(name) === ref) this.#names.delete(name);
+    for (const group of held.groups) {
+      const members = this.#groups.get(group);
+      members?.delete(ref);
+      if (members?.size === 0) this.#groups.delete(group);
+    }
+    this.#onEnd?.(ref, held.names, held.groups);
   }
 }
 
 const OPCODES = { text: 0x1, binary: 0x2, ping: 0x9, pong: 0xa } as const;
 
-function serialize(frame: OutFrame): SerializedFrame {
+/** A frame a broadcast may carry. */
+export type BroadcastFrame = Exclude<OutFrame, { type: 'close' }>;
+
+/** The bytes a broadcast frame carries (a received text frame keeps the bytes it came in as). */
+export function payloadOf(frame: BroadcastFrame): Buffer {
+  if (frame.type === 'text') return ReceivedText.bytesOf(frame) ?? Buffer.from(frame.data);
+  return Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
+}
+
+/** Checks a broadcast frame (close frames refused) and serializes it once for every member. */
+export function serializeBroadcast(frame: OutFrame): SerializedFrame {
   validateCommand(frame);
   if (frame.type === 'close') {
     throw new RodeoError('RODEO_ERR_INVALID_BROADCAST', 'a close frame cannot be broadcast');
   }
-  const data =
-    frame.type === 'text'
-      ? Buffer.from(frame.data)
-      : Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
-  return { frame, buffers: serializeFrame(OPCODES[frame.type], data) };
+  return { frame, buffers: serializeFrame(OPCODES[frame.type], payloadOf(frame)) };
 }

@@ -9,6 +9,8 @@ import type { WsServerPool } from './ws/wsServers.js';
 export interface ServerContext {
   readonly routes: RouteTable;
   readonly registry: Registry;
+  /** Gives each new connection's ref its id (the registry's, or the process-wide sequence). */
+  readonly connectionId: () => string;
   readonly logger: Logger;
   readonly metrics: MetricsRecorder;
   readonly pool: WsServerPool;

@@ -32,8 +32,6 @@ export interface SessionSetup<S, I> {
   readonly server: ServerContext;
 }
 
-let nextId = 0;
-
 /** Runs a connection until its transport is released (it lives on in listeners and the tracker). */
 export function startSession<S, I>(setup: SessionSetup<S, I>): void {
   new Session(setup);
@@ -60,7 +58,7 @@ class Session<S, I> implements EnginePort, TransportSink, Mailbox<I>, TrackedCon
     const { plan, transport, server } = setup;
     this.#transport = transport;
     this.#server = server;
-    this.#id = `c${++nextId}`;
+    this.#id = server.connectionId();
     const ctx: ConnectionContext<I> = {
       ref: new ServerRef(this.#id, this),
       compress: transport.compressed,

@@ -1,0 +1,3 @@
+/** rodeo/cluster: one rodeo server per core on a shared port, with `node:cluster`. */
+export { runWorkers } from './runWorkers.js';
+export type { Closable, RunWorkersOptions, WorkersHandle } from './runWorkers.js';
