@@ -8,10 +8,11 @@ import { targetFor } from './loaderProcess.js';
 import type { Row, Scenario } from './types.js';
 
 const TLS = { tls: true } as const;
-const H2 = 'rodeo (HTTP/2)';
+/** The HTTP/2 row is "rodeo": the runner computes a variant's ratio against the row of that name. */
+const H2 = 'rodeo';
 const WSS = 'rodeo (wss, HTTP/1.1)';
 
-/** The two rows: HTTP/2 streams, and wss over HTTP/1.1, on the same server. */
+/** The two rows: HTTP/2 streams (`rodeo`), and wss over HTTP/1.1, on the same server. */
 function rows(): Row[] {
   return [
     {
@@ -36,7 +37,7 @@ function rows(): Row[] {
 /** Connect, upgrade, one echo, close — as `handshakes`, over TLS. */
 export const http2Handshakes: Scenario = {
   id: 'h2-handshakes',
-  title: 'Handshakes over TLS: HTTP/2 streams of one connection vs wss (HTTP/1.1)',
+  title: 'Handshakes over TLS: rodeo = HTTP/2 streams of one connection, vs wss (HTTP/1.1)',
   unit: 'conn/s',
   better: 'higher',
   freshServer: false,
@@ -61,7 +62,7 @@ export const http2Handshakes: Scenario = {
 /** Pipelined 64 B echo on `connections` sockets: streams of one HTTP/2 connection, or wss. */
 export const http2Echo: Scenario = {
   id: 'h2-echo',
-  title: 'Echo throughput over TLS, 64 B: 100 HTTP/2 streams on one connection vs 100 wss',
+  title: 'Echo throughput over TLS, 64 B: rodeo = 100 HTTP/2 streams on one connection, vs 100 wss',
   unit: 'msgs/s',
   better: 'higher',
   freshServer: false,
