@@ -16,7 +16,7 @@ const WSS = 'rodeo (wss, HTTP/1.1)';
 function rows(): Row[] {
   return [
     {
-      name: 'rodeo (HTTP/2)',
+      name: H2,
       server: 'rodeo',
       mode: 'echo',
       deflate: false,
@@ -24,7 +24,7 @@ function rows(): Row[] {
       launch: TLS,
     },
     {
-      name: 'rodeo (wss, HTTP/1.1)',
+      name: WSS,
       server: 'rodeo',
       mode: 'echo',
       deflate: false,
