@@ -32,8 +32,8 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 /** `value` as a valid call result, every frame and command in it checked; throws otherwise. */
 export function checkedResult<S>(value: unknown): CallResult<S> {
   const result = validateResult<S>(value);
-  if (result.type === 'reply') result.frames.forEach(validateCommand);
-  else if (result.type === 'commands') result.commands.forEach(validateCommand);
+  const list = commandsOf(result);
+  for (let i = 0; i < list.length; i++) validateCommand(list[i]);
   return result;
 }
 

@@ -103,9 +103,7 @@ class Session<S, I> implements EnginePort, TransportSink, Mailbox<I>, TrackedCon
 
   send(frames: readonly OutFrame[]): SendOutcome {
     const outcome = this.#transport.send(frames);
-    const metrics = this.#server.metrics;
-    metrics.framesSent(frames.length);
-    metrics.queued(this.#transport.queuedBytes);
+    this.#server.metrics.framesSent(frames.length);
     return outcome;
   }
 
@@ -184,9 +182,7 @@ class Session<S, I> implements EnginePort, TransportSink, Mailbox<I>, TrackedCon
 
   writeSerialized(frame: SerializedFrame): boolean {
     if (this.#engine.phase !== 'open' || !this.#transport.sendSerialized(frame)) return false;
-    const metrics = this.#server.metrics;
-    metrics.framesSent(1);
-    metrics.queued(this.#transport.queuedBytes);
+    this.#server.metrics.framesSent(1);
     return true;
   }
 

@@ -13,6 +13,11 @@ import {
   setMessageLimits,
 } from './wsInternals.js';
 
+/** Where the outbound queue's size is recorded (the server's metrics: its peak). */
+export interface QueueMeter {
+  queued(bytes: number): void;
+}
+
 /**
  * The transport port on `ws`: a WebSocket over HTTP/1.1. Writes are corked for the rest of the
  * tick, so the frames of one result — and everything produced while handling one read — leave in
@@ -26,6 +31,7 @@ export class WsTransport implements Transport {
   readonly #socket: Duplex;
   readonly #maxQueueBytes: number;
   readonly #maxFragments: number | undefined;
+  readonly #meter: QueueMeter;
   readonly compressed: boolean;
   /** Where events go, once `listen` was called. */
   sink: TransportSink | undefined;
@@ -47,6 +53,8 @@ export class WsTransport implements Transport {
     socket: Duplex,
     limits: {
       readonly maxQueueBytes: number;
+      /** Told the outbound queue's size whenever a write finds it not empty. */
+      readonly meter: QueueMeter;
       readonly maxFragments: number | undefined;
       readonly maxMessageSize: number;
     },
@@ -55,6 +63,7 @@ export class WsTransport implements Transport {
     this.#socket = socket;
     this.#maxQueueBytes = limits.maxQueueBytes;
     this.#maxFragments = limits.maxFragments;
+    this.#meter = limits.meter;
     this.compressed = deflateParams(ws) !== undefined;
     this.setMaxMessageSize(limits.maxMessageSize);
   }
@@ -174,7 +183,9 @@ export class WsTransport implements Transport {
     const queued = this.ws.bufferedAmount;
     // An empty queue always takes one message, so a message larger than the bound can still go
     // (and the common case, an empty queue, never measures the message).
-    return queued === 0 || queued + byteLength(size) <= this.#maxQueueBytes;
+    if (queued === 0) return true;
+    this.#meter.queued(queued);
+    return queued + byteLength(size) <= this.#maxQueueBytes;
   }
 
   /** Runs `listener` once no compressed send is in flight (at once if none is). */

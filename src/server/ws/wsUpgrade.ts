@@ -69,6 +69,7 @@ export function transportLimits(
 ): ConstructorParameters<typeof WsTransport>[2] {
   return {
     maxQueueBytes: server.maxQueueBytes,
+    meter: server.metrics,
     maxFragments: server.maxFragments,
     maxMessageSize: plan.maxFrameSize,
   };
