@@ -4,7 +4,8 @@
  * handshake per socket) and echo throughput (100 sockets multiplexed on one connection against
  * 100 connections).
  */
-import { targetFor } from './loaderProcess.js';
+import { handshakes } from './handshakes.js';
+import { echo64 } from './throughput.js';
 import type { Row, Scenario } from './types.js';
 
 const TLS = { tls: true } as const;
@@ -34,7 +35,7 @@ function rows(): Row[] {
   ];
 }
 
-/** Connect, upgrade, one echo, close — as `handshakes`, over TLS. */
+/** Connect, upgrade, one echo, close — measured as `handshakes`, over TLS. */
 export const http2Handshakes: Scenario = {
   id: 'h2-handshakes',
   title: 'Handshakes over TLS: rodeo = HTTP/2 streams of one connection, vs wss (HTTP/1.1)',
@@ -42,24 +43,12 @@ export const http2Handshakes: Scenario = {
   better: 'higher',
   freshServer: false,
   rows,
-  measure: (row, server, s, loader) =>
-    loader.run(
-      {
-        kind: 'handshakes',
-        target: targetFor(row, server),
-        payload: 64,
-        concurrency: s.handshakeConcurrency,
-        warmupMs: s.warmupMs,
-        measureMs: s.measureMs,
-        serverPid: server.pid,
-      },
-      s.warmupMs + s.measureMs + 60_000,
-    ),
+  measure: handshakes.measure,
   // A stream of an open connection skips the TCP and TLS handshakes a wss socket pays for.
   goals: [{ numerator: H2, denominator: WSS, op: '>=', bound: 2 }],
 };
 
-/** Pipelined 64 B echo on `connections` sockets: streams of one HTTP/2 connection, or wss. */
+/** Pipelined 64 B echo, measured as `echo-64`: streams of one HTTP/2 connection, or wss. */
 export const http2Echo: Scenario = {
   id: 'h2-echo',
   title: 'Echo throughput over TLS, 64 B: rodeo = 100 HTTP/2 streams on one connection, vs 100 wss',
@@ -67,21 +56,7 @@ export const http2Echo: Scenario = {
   better: 'higher',
   freshServer: false,
   rows,
-  measure: (row, server, s, loader) =>
-    loader.run(
-      {
-        kind: 'throughput',
-        target: targetFor(row, server),
-        payload: 64,
-        connections: s.connections,
-        window: s.window.small,
-        framesPerRequest: 1,
-        warmupMs: s.warmupMs,
-        measureMs: s.measureMs,
-        serverPid: server.pid,
-      },
-      s.warmupMs + s.measureMs + 60_000,
-    ),
+  measure: echo64.measure,
   // Multiplexing 100 sockets on one connection must not cost throughput.
   goals: [{ numerator: H2, denominator: WSS, op: '>=', bound: 0.9 }],
 };
