@@ -30,6 +30,7 @@ import { handshakes } from './scenarios/handshakes.js';
 import { latency } from './scenarios/latency.js';
 import { idleDeflate, idlePlain } from './scenarios/memory.js';
 import { runScenario } from './scenarios/runner.js';
+import { http2Echo, http2Handshakes } from './scenarios/http2.js';
 import { scaleOutBroadcast, scaleOutLatency } from './scenarios/scaleOut.js';
 import { echo16k, echo64, multiFrame } from './scenarios/throughput.js';
 import type { ScenarioResult } from './scenarios/types.js';
@@ -47,6 +48,8 @@ const SCENARIOS = [
   idleDeflate,
   scaleOutBroadcast,
   scaleOutLatency,
+  http2Handshakes,
+  http2Echo,
 ];
 /** A 1-minute load average above this means the figures share the cores with other work. */
 const BUSY_LOAD = 0.7;

@@ -64,8 +64,11 @@ async function start(demoOptions: DemoOptions, { redisUrl }: DemoScale): Promise
     const close = demo.close;
     demo = { ...demo, close: () => close().then(() => registry.close()) };
   }
+  const versions = demoOptions.tls === undefined ? '' : 'HTTP/2 and HTTP/1.1, ';
   const shared = redisUrl === undefined ? '' : `, chat shared through ${redisUrl}`;
-  console.log(`rodeo demo on ${demo.url} (ws routes: /echo /pipeline-echo /chat /clock${shared})`);
+  console.log(
+    `rodeo demo on ${demo.url} (${versions}ws routes: /echo /pipeline-echo /chat /clock${shared})`,
+  );
   return demo;
 }
 

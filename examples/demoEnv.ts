@@ -2,6 +2,8 @@
  * The demo's settings from environment variables, checked before anything starts: a typo must stop
  * the demo with a message, not quietly run it with a default (or expose it).
  */
+import { readFileSync } from 'node:fs';
+import type { DemoTls } from './demoHttp.js';
 import { DEFAULT_IDLE_TIMEOUT, defaultKeepalive, type DemoOptions } from './demoServer.js';
 import { SELF, parseOrigins } from './origins.js';
 
@@ -28,8 +30,9 @@ export class DemoEnvError extends Error {
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Reads `PORT`, `HOST`, `ALLOWED_ORIGINS`, `IDLE_TIMEOUT`, `KEEPALIVE`, `MAX_CONNECTIONS` and
- * `ECHO_MAX_FRAME_SIZE` (unset or empty: the default).
+ * Reads `PORT`, `HOST`, `ALLOWED_ORIGINS`, `IDLE_TIMEOUT`, `KEEPALIVE`, `MAX_CONNECTIONS`,
+ * `ECHO_MAX_FRAME_SIZE` (unset or empty: the default), and `TLS_CERT` with `TLS_KEY` (paths of PEM
+ * files, read now: both, or neither for plain HTTP).
  *
  * @param env The environment.
  * @return The demo's options.
@@ -55,6 +58,7 @@ export function demoOptionsFromEnv(env: Env): DemoOptions {
     keepalive,
     maxConnections: integer(env, 'MAX_CONNECTIONS', 1, 1_000_000),
     echoMaxFrameSize: integer(env, 'ECHO_MAX_FRAME_SIZE', 1, MAX_INTEGER),
+    tls: certificate(env),
   };
 }
 
@@ -88,6 +92,28 @@ export function scaleFromEnv(env: Env): DemoScale {
     );
   }
   return { redisUrl, workers };
+}
+
+function certificate(env: Env): DemoTls | undefined {
+  const cert = value(env, 'TLS_CERT');
+  const key = value(env, 'TLS_KEY');
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) {
+    const missing = cert === undefined ? 'TLS_CERT' : 'TLS_KEY';
+    throw new DemoEnvError(
+      missing,
+      `${missing} must be set too: TLS needs both TLS_CERT and TLS_KEY`,
+    );
+  }
+  return { cert: pem(cert, 'TLS_CERT'), key: pem(key, 'TLS_KEY') };
+}
+
+function pem(path: string, name: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new DemoEnvError(name, `${name}: cannot read ${path} (${(err as Error).message})`);
+  }
 }
 
 function value(env: Env, name: string): string | undefined {

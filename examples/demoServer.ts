@@ -1,15 +1,18 @@
 /**
- * The demo server: a plain node:http server with a static page at `/` and rodeo attached for
+ * The demo server: a node:http server (or, with a certificate, a node:http2 server speaking HTTP/2
+ * and HTTP/1.1) with a static page at `/` and rodeo attached for
  * `/echo`, `/pipeline-echo`, `/chat` and `/clock`, every route behind the demo's policy (Origin
  * check, idle timeout, keepalive pings). `demo.ts` runs it; tests start it on port 0.
  */
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { attach, LocalRegistry, type Registry } from '../src/index.js';
+import { attach, LocalRegistry, type Metrics, type Registry } from '../src/index.js';
 import { chatHandler, type ChatOptions } from './chat.js';
 import { clockHandler } from './clock.js';
+import { demoHttp, type DemoTls } from './demoHttp.js';
 import { echoHandler } from './echo.js';
 import { SELF } from './origins.js';
 import { pipelineEchoHandler } from './pipeline-echo.js';
@@ -41,6 +44,11 @@ export interface DemoOptions {
   readonly clockInterval?: number | undefined;
   /** Chat limits and clock (default: the chat's own). */
   readonly chat?: ChatOptions | undefined;
+  /**
+   * A certificate and key: serve the page and every route over HTTPS, HTTP/2 and HTTP/1.1 on the
+   * same port (default: plain HTTP/1.1).
+   */
+  readonly tls?: DemoTls | undefined;
   /** Names and groups (default: a new `LocalRegistry`; `RedisRegistry` to share them). */
   readonly registry?: Registry | undefined;
   /** Sent as `X-Served-By` in every 101 response: which process took a connection. */
@@ -49,9 +57,11 @@ export interface DemoOptions {
 
 /** A running demo. */
 export interface Demo {
-  /** The page's address, e.g. `http://127.0.0.1:8080/`. */
+  /** The page's address, e.g. `http://127.0.0.1:8080/` (`https://…` with TLS). */
   readonly url: string;
   readonly port: number;
+  /** rodeo's counters; `upgraded` says which HTTP version carried each WebSocket. */
+  readonly metrics: Metrics;
   /** Closes every WebSocket with 1001 (running each `terminate`), then the HTTP server; idempotent. */
   close(): Promise<void>;
 }
@@ -99,11 +109,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   // A client holding a request open (headers one byte at a time) must not keep a connection slot
   // for Node's default minute; Node checks every second and answers 408.
   const requestTimeout = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
-  const server = createServer({
-    headersTimeout: requestTimeout,
-    requestTimeout,
-    connectionsCheckingInterval: Math.min(1000, requestTimeout),
-  });
+  const { server, scheme, closeConnections } = demoHttp(options.tls, requestTimeout);
   server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   const rodeo = attach(server, {
     registry,
@@ -114,7 +120,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       '/clock': withPolicy(clockHandler(clock), policy),
     },
   });
-  server.on('request', (req, res) => {
+  (server as Server).on('request', (req: PageRequest, res: PageResponse) => {
     if (!rodeo.requireUpgrade(req, res)) servePage(page, req, res);
   });
   const host = options.host ?? '127.0.0.1';
@@ -126,23 +132,28 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     await rodeo.close();
     // A page request still in flight (or a client that never finishes one) must not hold us up.
-    server.closeAllConnections();
+    closeConnections();
     await closed;
   };
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   return {
-    url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}/`,
+    url: `${scheme}://${shown.includes(':') ? `[${shown}]` : shown}:${port}/`,
     port,
+    metrics: rodeo.metrics,
     close: () => (closing ??= close()),
   };
 }
 
+type PageRequest = IncomingMessage | Http2ServerRequest;
+type PageResponse = ServerResponse | Http2ServerResponse;
+
 /** The page at `/` (GET and HEAD), 404 for anything else. */
-function servePage(page: Buffer, req: IncomingMessage, res: ServerResponse): void {
+function servePage(page: Buffer, req: PageRequest, res: PageResponse): void {
   const path = (req.url ?? '/').split('?')[0];
   if ((req.method === 'GET' || req.method === 'HEAD') && (path === '/' || path === '/index.html')) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(req.method === 'HEAD' ? undefined : page);
+    if (req.method === 'HEAD') res.end();
+    else res.end(page);
     return;
   }
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');

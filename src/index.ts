@@ -63,7 +63,7 @@ export type {
   TimeoutReason,
 } from './handler/reasons.js';
 export { CloseCodes, closeCodeFor, isValidCloseCode, reasons } from './handler/reasons.js';
-export type { HeaderFields, UpgradeRequest } from './handler/request.js';
+export type { HeaderFields, HttpVersion, UpgradeRequest } from './handler/request.js';
 export { request } from './handler/request.js';
 export type {
   CallResult,
@@ -110,16 +110,22 @@ export { infos } from './operators/infos.js';
 
 // The Node server: serve, attach, the registry, metrics, init helpers.
 export { attach } from './server/attach.js';
-export type { RodeoAttachment } from './server/attach.js';
+export type { AttachableServer, RodeoAttachment } from './server/attach.js';
 export type { Logger, LogFn } from './server/logger.js';
 export {
   DEFAULT_HANDSHAKE_TIMEOUT,
   DEFAULT_INIT_TIMEOUT,
+  DEFAULT_MAX_CONCURRENT_STREAMS,
   DEFAULT_MAX_QUEUE_BYTES,
   DEFAULT_SHUTDOWN_TIMEOUT,
   fragmentLimit,
 } from './server/limits.js';
-export type { Metrics, MetricsSnapshot, TerminatedCounts } from './server/metrics.js';
+export type {
+  Metrics,
+  MetricsSnapshot,
+  TerminatedCounts,
+  UpgradedCounts,
+} from './server/metrics.js';
 export { allowOrigins, chooseProtocol } from './server/negotiate.js';
 export type { ServeOptions, ServerOptions } from './server/options.js';
 export type { RequireUpgrade } from './server/plainRequest.js';
@@ -127,4 +133,6 @@ export { LocalRegistry } from './server/registry.js';
 export type { LocalRegistryOptions, RefEndListener, Registry } from './server/registry.js';
 export type { Routes } from './server/routes.js';
 export { serve } from './server/serve.js';
-export type { RodeoServer } from './server/serve.js';
+export type { RodeoServer, ServedServer } from './server/serve.js';
+export { closeIdleHttp2Sessions } from './server/http2Idle.js';
+export { StreamResetError } from './server/streamReset.js';

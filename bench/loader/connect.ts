@@ -1,10 +1,14 @@
 /**
- * Opening loader connections: TCP connect, the HTTP upgrade, and for Socket.IO the Engine.IO open
- * packet and the namespace connect (`40`), all spoken raw.
+ * Opening loader connections: TCP (or TLS) connect, the HTTP upgrade, and for Socket.IO the
+ * Engine.IO open packet and the namespace connect (`40`), all spoken raw; over HTTP/2 an extended
+ * CONNECT stream (`h2.ts`).
  */
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { connect as connectTls } from 'node:tls';
 import { inflateRawSync } from 'node:zlib';
 import { clientFrame } from './frames.js';
+import { openStream } from './h2.js';
 
 /** Where and how a loader connects. */
 export interface Target {
@@ -16,11 +20,17 @@ export interface Target {
   readonly sio: boolean;
   /** Offer permessage-deflate. */
   readonly deflate: boolean;
+  /**
+   * `tls`: wss over HTTP/1.1, a TLS handshake per connection; `h2`: a stream of one HTTP/2
+   * connection (RFC 8441). Absent: plain ws over TCP.
+   */
+  readonly transport?: 'tls' | 'h2';
 }
 
 /** An upgraded connection, paused; `leftover` holds the bytes read past the handshake. */
 export interface OpenConnection {
-  readonly socket: Socket;
+  /** A TCP or TLS socket, or an HTTP/2 stream. */
+  readonly socket: Duplex;
   readonly leftover: Buffer;
 }
 
@@ -36,13 +46,18 @@ const SYNC_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
  * @param localAddress A loopback source address, to spread connections over more port tuples.
  */
 export function openConnection(target: Target, localAddress?: string): Promise<OpenConnection> {
+  if (target.transport === 'h2') return openStream(target);
   return new Promise((resolve, reject) => {
-    const socket = connect({
+    const address = {
       host: target.host,
       port: target.port,
       noDelay: true,
       ...(localAddress === undefined ? {} : { localAddress }),
-    });
+    };
+    const socket =
+      target.transport === 'tls'
+        ? connectTls({ ...address, ALPNProtocols: ['http/1.1'], rejectUnauthorized: false })
+        : connect(address);
     let buf: Buffer = Buffer.alloc(0);
     let upgraded = false;
     let sioStep = 0;
@@ -103,7 +118,9 @@ export function openConnection(target: Target, localAddress?: string): Promise<O
     };
     socket.on('data', onData);
     socket.on('error', fail);
-    socket.on('connect', () => socket.write(upgradeRequest(target)));
+    socket.on(target.transport === 'tls' ? 'secureConnect' : 'connect', () =>
+      socket.write(upgradeRequest(target)),
+    );
   });
 }
 

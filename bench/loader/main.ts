@@ -8,6 +8,7 @@
 import { createInterface } from 'node:readline';
 import { broadcast } from './broadcast.js';
 import { crossLatency } from './crossLatency.js';
+import { closeSessions } from './h2.js';
 import { handshakes } from './handshakes.js';
 import { idle } from './idle.js';
 import type { Job, JobResult } from './job.js';
@@ -53,7 +54,7 @@ lines.on('line', (line) => {
   if (text === '') return;
   queue = queue.then(async () => {
     try {
-      const result = await run(JSON.parse(text) as Job);
+      const result = await run(JSON.parse(text) as Job).finally(closeSessions);
       process.stdout.write(result === null ? 'DONE\n' : `RESULT ${JSON.stringify(result)}\n`);
     } catch (err) {
       process.stdout.write(`ERROR ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,5 +1,5 @@
 /** Opening many loader connections at once, and the request each scenario sends. */
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { openConnection, sourceAddresses, type OpenConnection, type Target } from './connect.js';
 import { clientFrame, deflatedTextFrame, FrameCounter } from './frames.js';
 
@@ -33,7 +33,7 @@ export async function openMany(
 }
 
 /** A counter for one connection that answers Engine.IO pings when speaking Socket.IO. */
-export function counterFor(target: Target, socket: Socket): FrameCounter {
+export function counterFor(target: Target, socket: Duplex): FrameCounter {
   return target.sio
     ? new FrameCounter((payload) => {
         if (payload.length === 1 && payload[0] === 0x32) socket.write(SIO_PONG);

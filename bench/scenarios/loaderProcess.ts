@@ -23,7 +23,8 @@ export function targetAt(row: Row, port: number, sio: boolean): Target {
   const path = sio
     ? `/socket.io/?EIO=4&transport=websocket${mode === 'echo' ? '' : `&mode=${mode}`}`
     : PATHS[row.mode];
-  return { host: '127.0.0.1', port, path, sio, deflate: row.deflate };
+  const target = { host: '127.0.0.1', port, path, sio, deflate: row.deflate };
+  return row.transport === undefined ? target : { ...target, transport: row.transport };
 }
 
 /** Idle connections held by the loader. */

@@ -16,6 +16,8 @@ export interface Row {
   readonly mode: Mode;
   /** The loader offers permessage-deflate. */
   readonly deflate: boolean;
+  /** How the loader reaches the server: wss over HTTP/1.1, or HTTP/2 streams (default: ws). */
+  readonly transport?: 'tls' | 'h2';
   readonly launch?: LaunchOptions;
 }
 

@@ -4,6 +4,10 @@
  * snapshot and `SNAP FILE` (both after a full GC), and exits
  * when stdin closes, so no server outlives the bench.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { writeHeapSnapshot } from 'node:v8';
 
@@ -22,6 +26,35 @@ export const PATHS = {
 /** The Redis URL a server is given when it runs as one node of several (`--redis=URL`). */
 export function redisUrlArg(): string | undefined {
   return process.argv.find((a) => a.startsWith('--redis='))?.slice('--redis='.length);
+}
+
+/** A throwaway self-signed certificate for 127.0.0.1, made with openssl (for `--tls`). */
+export function selfSigned(): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'rodeo-bench-tls-'));
+  try {
+    execFileSync(
+      '/usr/bin/openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Reply frames per request in the multi-frame scenario. */

@@ -47,6 +47,11 @@ export interface LaunchOptions {
    * redis-server started for them (`--redis=URL`). Default 1: one process, nothing shared.
    */
   readonly nodes?: number;
+  /**
+   * rodeo only: serve over TLS (`--tls`, a throwaway self-signed certificate), HTTP/2 and
+   * HTTP/1.1 on one port.
+   */
+  readonly tls?: boolean;
 }
 
 /** A started server. */
@@ -148,6 +153,7 @@ async function launchOne(
         ? ['--expose-gc', ...prof, '--import', 'tsx', here(`./${id}.ts`)]
         : ['--expose-gc', ...prof, join(options.jsRoot, 'bench', 'servers', `${id}.js`)];
     if (options.deflate === true) args.push('--deflate');
+    if (options.tls === true) args.push('--tls');
     args.push(...extraArgs);
     child = start(process.execPath, args, cpu, ROOT);
   } else if (id === 'python') {

@@ -1,14 +1,17 @@
 /**
  * End to end: the demo page in headless Chromium (Debian's `/usr/bin/chromium`, driven by
- * `playwright-core`), talking to the real demo server over real WebSockets.
+ * `playwright-core`), talking to the real demo server over real WebSockets — once over plain
+ * HTTP/1.1, once over HTTPS, where the page and its WebSockets share one HTTP/2 connection (a
+ * throwaway self-signed certificate, which Chromium is told to accept).
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDemo, type Demo, type DemoOptions } from '../../examples/demoServer.js';
+import { makeCertificate } from '../server/h2Peer.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SECTIONS = ['echo', 'chat', 'clock'] as const;
@@ -29,7 +32,20 @@ const WAIT = 10_000;
 const IDLE_TIMEOUT = 1500;
 const DEMO: DemoOptions = { port: 0, host: '127.0.0.1', idleTimeout: IDLE_TIMEOUT, keepalive: 500 };
 
-describe('demo page in Chromium', { timeout: 60_000 }, () => {
+/** How the page reaches the demo: the HTTP version its WebSockets ride on. */
+interface Mode {
+  readonly name: string;
+  readonly http: 'HTTP/1.1' | 'HTTP/2';
+  readonly tls: boolean;
+}
+
+const MODES: readonly Mode[] = [
+  { name: 'over HTTP/1.1', http: 'HTTP/1.1', tls: false },
+  { name: 'over HTTPS with HTTP/2', http: 'HTTP/2', tls: true },
+];
+
+describe.each(MODES)('demo page in Chromium $name', { timeout: 60_000 }, (mode) => {
+  let options: DemoOptions = DEMO;
   let demo: Demo | undefined;
   let context: BrowserContext | undefined;
   let profile: string | undefined;
@@ -42,14 +58,18 @@ describe('demo page in Chromium', { timeout: 60_000 }, () => {
       );
     }
     pageErrors = [];
-    demo = await startDemo(DEMO);
+    demo = await startDemo(options);
     profile = await mkdtemp(join(tmpdir(), 'rodeo-e2e-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ARGS,
+      args: mode.tls ? [...ARGS, '--ignore-certificate-errors'] : ARGS,
     });
   }, 60_000);
+
+  beforeAll(async () => {
+    if (mode.tls) options = { ...DEMO, tls: await makeCertificate() };
+  });
 
   afterEach(async () => {
     await context?.close();
@@ -84,6 +104,20 @@ describe('demo page in Chromium', { timeout: 60_000 }, () => {
     await page.evaluate(`for (let i = 0; i < 600; i++) log($('echo-log'), 'line ' + i)`);
     expect(await page.locator('#echo-log li').count()).toBe(500);
     expect(await page.locator('#echo-log li').first().textContent()).toBe('line 100');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it(`carries every WebSocket of the page ${mode.name}`, async () => {
+    const page = await openPage();
+    expect(page.url()).toMatch(mode.tls ? /^https:/ : /^http:/);
+    await joinChat(page, 'ann');
+    for (const section of SECTIONS) await connected(page, section);
+    // The server's record of each connection's transport: all three sockets on the mode's version.
+    const other = mode.http === 'HTTP/2' ? 'HTTP/1.1' : 'HTTP/2';
+    expect(running().metrics.upgraded).toEqual({ [mode.http]: SECTIONS.length, [other]: 0 });
+    await page.fill('#echo-input', 'which transport?');
+    await page.click('#echo-send');
+    await page.locator('#echo-log li.received', { hasText: 'which transport?' }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 
@@ -137,7 +171,7 @@ describe('demo page in Chromium', { timeout: 60_000 }, () => {
         .locator(`#${section}-status`, { hasText: /^closed \(1001\) — reconnecting in \d+ s…$/ })
         .waitFor();
     }
-    demo = await startDemo({ ...DEMO, port });
+    demo = await startDemo({ ...options, port });
     for (const section of SECTIONS) await connected(page, section);
     await page.locator('#chat-log li', { hasText: '* ann joined' }).nth(1).waitFor();
     await page.fill('#echo-input', 'back again');

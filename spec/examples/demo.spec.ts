@@ -1,11 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
+import { h2Connect, makeCertificate, openH2 } from '../server/h2Peer.js';
+import { closeAll, message } from '../server/support.js';
 import { closed, openClient, terminateAll } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -48,7 +53,7 @@ describe('npm start (examples/demo.ts, compiled)', () => {
   async function loggedPort(proc: ChildProcess): Promise<number> {
     if (!proc.stdout) throw new Error('no stdout');
     for await (const line of createInterface({ input: proc.stdout })) {
-      const port = /rodeo demo on http:\/\/127\.0\.0\.1:(\d+)\//.exec(line)?.[1];
+      const port = /rodeo demo on https?:\/\/127\.0\.0\.1:(\d+)\//.exec(line)?.[1];
       if (port) {
         proc.stdout.resume();
         return Number(port);
@@ -117,6 +122,34 @@ describe('npm start (examples/demo.ts, compiled)', () => {
     expect((await goingAway).code).toBe(1001);
     expect(await exit).toEqual([0, null]);
     expect(await portIsFree(port)).toBe(true);
+  });
+
+  it('serves HTTPS and WSS with TLS_CERT and TLS_KEY, HTTP/2 and HTTP/1.1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rodeo-demo-tls-'));
+    try {
+      const { cert, key } = await makeCertificate();
+      await writeFile(join(dir, 'cert.pem'), cert);
+      await writeFile(join(dir, 'key.pem'), key);
+      const proc = npmStart({ TLS_CERT: join(dir, 'cert.pem'), TLS_KEY: join(dir, 'key.pem') });
+      const port = await loggedPort(proc);
+      const h1 = await openClient(`wss://127.0.0.1:${port}/echo`, clients, {
+        rejectUnauthorized: false,
+      });
+      h1.socket.send('secure');
+      expect(await h1.inbox.text()).toBe('secure');
+      const session = await h2Connect(`https://127.0.0.1:${port}`);
+      const { ws } = await openH2(session, '/echo');
+      ws.send('over h2');
+      expect(String((await message(ws)).data)).toBe('over h2');
+      const goingAway = closed(h1.socket);
+      const exit = once(proc, 'exit');
+      proc.kill('SIGTERM');
+      expect((await goingAway).code).toBe(1001);
+      expect(await exit).toEqual([0, null]);
+    } finally {
+      await closeAll();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits with status 2 and says why on a malformed variable', async () => {

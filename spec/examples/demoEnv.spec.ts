@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DemoEnvError, demoOptionsFromEnv } from '../../examples/demoEnv.js';
 
@@ -80,5 +83,28 @@ describe('demoOptionsFromEnv', () => {
     expect(refused({ ALLOWED_ORIGINS: 'self,example.com' }).message).toContain(
       '"example.com" is none of those',
     );
+    expect(refused({ TLS_CERT: '/tmp/cert.pem' })).toMatchObject({
+      variable: 'TLS_KEY',
+      message: 'TLS_KEY must be set too: TLS needs both TLS_CERT and TLS_KEY',
+    });
+    expect(refused({ TLS_KEY: '/tmp/key.pem' }).variable).toBe('TLS_CERT');
+    const unreadable = refused({ TLS_CERT: '/nonexistent/cert.pem', TLS_KEY: '/nonexistent/k' });
+    expect(unreadable.variable).toBe('TLS_CERT');
+    expect(unreadable.message).toMatch(/^TLS_CERT: cannot read \/nonexistent\/cert\.pem \(ENOENT/);
+  });
+
+  it('reads the certificate and key named by TLS_CERT and TLS_KEY', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rodeo-env-'));
+    try {
+      await writeFile(join(dir, 'cert.pem'), 'CERT');
+      await writeFile(join(dir, 'key.pem'), 'KEY');
+      const { tls } = demoOptionsFromEnv({
+        TLS_CERT: join(dir, 'cert.pem'),
+        TLS_KEY: join(dir, 'key.pem'),
+      });
+      expect([String(tls?.cert), String(tls?.key)]).toEqual(['CERT', 'KEY']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,9 +1,18 @@
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startDemo, type Demo, type DemoOptions } from '../../examples/demoServer.js';
+import {
+  h2Connect,
+  h2Request,
+  h2WebSocket,
+  makeCertificate,
+  openH2,
+  type Certificate,
+} from '../server/h2Peer.js';
+import { client, closeAll, closed as h2Closed, message } from '../server/support.js';
 import { closed, openClient, terminateAll } from './support.js';
 
 const ROUTES = ['/echo', '/pipeline-echo', '/chat', '/clock'] as const;
@@ -197,5 +206,62 @@ describe('startDemo', () => {
     await running.close();
     demo = undefined;
     expect((await done).code).toBe(1001);
+  });
+});
+
+describe('startDemo with a certificate', () => {
+  let certificate: Certificate;
+  let demo: Demo | undefined;
+
+  beforeAll(async () => {
+    certificate = await makeCertificate();
+  });
+
+  afterEach(async () => {
+    await closeAll();
+    await demo?.close();
+    demo = undefined;
+  });
+
+  it('serves the page and every route over HTTPS, HTTP/2 and HTTP/1.1 on one port', async () => {
+    demo = await startDemo({ port: 0, tls: certificate });
+    const { url, port } = demo;
+    expect(url).toBe(`https://127.0.0.1:${port}/`);
+    const session = await h2Connect(url);
+    const page = await h2Request(session, { ':path': '/' });
+    expect([page.status, page.headers['content-type']]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(page.body).toContain('echo-input');
+    const origin = { origin: `https://127.0.0.1:${port}` };
+    for (const route of ROUTES) await openH2(session, route, { headers: origin });
+    const { ws: echo } = await openH2(session, '/echo', { headers: origin, compress: true });
+    echo.send('over h2');
+    expect(String((await message(echo)).data)).toBe('over h2');
+    const h1 = await client(`wss://127.0.0.1:${port}/echo`, {
+      rejectUnauthorized: false,
+      origin: origin.origin,
+    });
+    h1.send('over h1');
+    expect(String((await message(h1)).data)).toBe('over h1');
+    const evil = await h2WebSocket(session, '/echo', {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect('status' in evil && evil.status).toBe(403);
+    expect(demo.metrics.upgraded).toEqual({ 'HTTP/1.1': 1, 'HTTP/2': ROUTES.length + 1 });
+    // A plain GET on a route over HTTP/2: 400 (HTTP/2 has no Upgrade header to answer 426 with).
+    expect((await h2Request(session, { ':path': '/echo' })).status).toBe(400);
+  });
+
+  it('closes its WebSockets with 1001, then every connection, on close()', async () => {
+    const running = (demo = await startDemo({ port: 0, tls: certificate }));
+    const session = await h2Connect(running.url);
+    const { ws } = await openH2(session, '/clock', {
+      headers: { origin: `https://127.0.0.1:${running.port}` },
+    });
+    const sessionClosed = once(session, 'close');
+    const done = h2Closed(ws);
+    await running.close();
+    demo = undefined;
+    expect((await done).code).toBe(1001);
+    await sessionClosed;
   });
 });

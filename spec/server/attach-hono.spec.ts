@@ -21,8 +21,7 @@ describe("attach on Hono's node server", () => {
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     track({ close: () => consoleError.mockRestore() });
     const app = new Hono<{ Bindings: HttpBindings }>();
-    // Without http2 or https options the adapter creates a node:http server.
-    const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+    const server = createAdaptorServer({ fetch: app.fetch });
     const rodeo = track(attach(server, { routes: { [ECHO_PATH]: echoHandler() } }));
     if (guard) {
       app.use(async (c, next) => {
@@ -31,7 +30,8 @@ describe("attach on Hono's node server", () => {
       });
     }
     app.get('/health', (c) => c.json({ ok: true }));
-    const base = `127.0.0.1:${await listenForSpec(server)}`;
+    // Given no TLS or HTTP/2 options, the adapter's server is a node:http one.
+    const base = `127.0.0.1:${await listenForSpec(server as Server)}`;
     return { base, rodeo, reported: () => consoleError.mock.calls };
   });
 });

@@ -5,7 +5,8 @@ import { createMetrics } from '../../src/server/metrics.js';
 describe('metrics', () => {
   it('counts and snapshots as a plain copy', () => {
     const metrics = createMetrics();
-    metrics.opened();
+    metrics.opened('HTTP/1.1');
+    metrics.opened('HTTP/2');
     metrics.frameIn();
     metrics.framesSent(2);
     metrics.queued(10);
@@ -16,6 +17,7 @@ describe('metrics', () => {
     metrics.mailbox(1, 1);
     metrics.infoDropped();
     metrics.ended(reasons.timeout, true);
+    metrics.ended(reasons.stop, true);
     metrics.ended(reasons.normal, false);
     const snapshot = metrics.snapshot();
     expect(snapshot).toEqual({
@@ -29,17 +31,21 @@ describe('metrics', () => {
       terminated: {
         normal: 1,
         remote: 0,
-        stop: 0,
+        stop: 1,
         timeout: 1,
         crash: 0,
         error: 0,
         shutdown: 0,
         backpressure: 0,
       },
+      upgraded: { 'HTTP/1.1': 1, 'HTTP/2': 1 },
     });
     metrics.ended(reasons.timeout, false);
     expect(snapshot.terminated.timeout).toBe(1);
     expect(metrics.terminated.timeout).toBe(2);
+    metrics.opened('HTTP/2');
+    expect(snapshot.upgraded['HTTP/2']).toBe(1);
+    expect(metrics.upgraded['HTTP/2']).toBe(2);
     expect(JSON.parse(JSON.stringify(metrics.snapshot()))).toEqual(metrics.snapshot());
   });
 });

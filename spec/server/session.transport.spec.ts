@@ -31,6 +31,7 @@ function session<S>(
     plan: decided.plan,
     transport,
     version: 13,
+    httpVersion: 'HTTP/1.1',
     server: runtime.context,
   });
   return { transport, runtime };

@@ -111,6 +111,16 @@ export async function client(
 ): Promise<WebSocket> {
   const ws = new WebSocket(url, options);
   track({ close: () => ws.terminate() });
+  keepInbox(ws);
+  await once(ws, 'open');
+  return ws;
+}
+
+/**
+ * Queues what `ws` receives from now on, for `message`, and ignores its errors (specs look at
+ * close codes). `client()` does it for its sockets; HTTP/2 clients call it themselves.
+ */
+export function keepInbox(ws: WebSocket): void {
   const inbox: Inbox = { messages: [], waiters: [] };
   inboxes.set(ws, inbox);
   ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -118,8 +128,6 @@ export async function client(
     for (const wake of inbox.waiters.splice(0)) wake();
   });
   ws.on('error', () => undefined);
-  await once(ws, 'open');
-  return ws;
 }
 
 /** The next message a client received (in order). */

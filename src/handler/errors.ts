@@ -31,6 +31,11 @@ export const ErrorCodes = {
   /** `Registry#broadcast` was given a close frame or an invalid frame (thrown to the caller). */
   RODEO_ERR_INVALID_BROADCAST: null,
   /**
+   * The peer reset the HTTP/2 stream that carried the WebSocket (RST_STREAM, which RFC 8441 §5
+   * makes the counterpart of a TCP reset): the `cause` of `error other`, with the HTTP/2 code.
+   */
+  RODEO_ERR_STREAM_RESET: null,
+  /**
    * An info had to cross to another node and the registry's codec cannot encode it (thrown to the
    * caller of `send`, `publish` or a remote ref's `send`; nothing is delivered).
    */

@@ -6,9 +6,19 @@
 /** Header values as Node reports them: lower-case names; repeated headers joined or listed. */
 export type HeaderFields = Readonly<Record<string, string | readonly string[] | undefined>>;
 
+/**
+ * The HTTP version that carried the handshake: `HTTP/1.1` (a `GET` with `Upgrade: websocket`, a
+ * TCP or TLS connection of its own) or `HTTP/2` (an extended `CONNECT`, RFC 8441: one stream of a
+ * connection shared with other requests and sockets). Named as Cowboy's `version`.
+ */
+export type HttpVersion = 'HTTP/1.1' | 'HTTP/2';
+
 /** The upgrade request. */
 export interface UpgradeRequest {
+  /** `GET` over HTTP/1.1, `CONNECT` over HTTP/2. */
   readonly method: string;
+  /** The HTTP version of the handshake. */
+  readonly httpVersion: HttpVersion;
   /** The request target as sent, e.g. `/rooms/lobby?nick=ann`. */
   readonly url: string;
   /** The path without the query, e.g. `/rooms/lobby`. */
@@ -17,6 +27,7 @@ export interface UpgradeRequest {
   readonly params: Readonly<Record<string, string>>;
   /** Query parameters; repeated keys keep their last value. */
   readonly query: Readonly<Record<string, string>>;
+  /** Lower-case names; over HTTP/2, `host` is the `:authority` and pseudo-headers are left out. */
   readonly headers: HeaderFields;
   readonly remoteAddress: string;
   readonly remotePort: number;
@@ -27,6 +38,7 @@ export function request(fields: Partial<UpgradeRequest> = {}): UpgradeRequest {
   const url = fields.url ?? fields.path ?? '/';
   return {
     method: 'GET',
+    httpVersion: 'HTTP/1.1',
     url,
     path: url.split('?')[0] ?? '/',
     params: {},

@@ -1,6 +1,10 @@
 import type { IncomingMessage, Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
+import { Http1Exchange } from './http1Exchange.js';
+import { takeHttp2Streams } from './http2Streams.js';
 import type { Metrics } from './metrics.js';
+import type { AnyHttp2Server } from './nodeServers.js';
 import type { ServerOptions } from './options.js';
 import { closeRuntime, createRuntime } from './runtime.js';
 import { answerPlainRequest, type RequireUpgrade } from './plainRequest.js';
@@ -27,11 +31,20 @@ export interface RodeoAttachment {
   close(): Promise<void>;
 }
 
+/** The servers `attach` takes: `node:http`, `node:https`, and `node:http2` (secure or not). */
+export type AttachableServer = Server | HttpsServer | AnyHttp2Server;
+
 /**
- * Adds rodeo to an existing `node:http` server (plain, Express, Fastify, Hono's node server) through
- * its `upgrade` event only: plain requests are untouched (see `requireUpgrade` for answering them
- * on rodeo's routes). Upgrades to paths without a route are answered 404 — unless another `upgrade`
- * listener is registered (Socket.IO, another ws server), which is then left to answer them.
+ * Adds rodeo to an existing `node:http` or `node:https` server (plain, Express, Fastify, Hono's node
+ * server) through its `upgrade` event only: plain requests are untouched (see `requireUpgrade` for
+ * answering them on rodeo's routes). Upgrades to paths without a route are answered 404 — unless
+ * another `upgrade` listener is registered (Socket.IO, another ws server), which is then left to
+ * answer them.
+ *
+ * A `node:http2` server (`createSecureServer({ allowHTTP1: true })` serves both versions on one
+ * port) also gets WebSockets over HTTP/2: rodeo turns on extended CONNECT in its settings and takes
+ * the CONNECT streams on its routes (RFC 8441); its HTTP/1.1 upgrades come through `upgrade` as
+ * above.
  *
  * ```ts
  * const app = express();
@@ -44,14 +57,16 @@ export interface RodeoAttachment {
  * @param options Routes and server options.
  * @return The attachment's registry, metrics, `requireUpgrade` and `close()`.
  */
-export function attach(server: Server, options: ServerOptions): RodeoAttachment {
+export function attach(server: AttachableServer, options: ServerOptions): RodeoAttachment {
   const runtime = createRuntime(options);
   const routes = runtime.context.routes;
   let attached = true;
-  const othersListen = (): boolean => server.listenerCount('upgrade') > 1;
+  const emitter = server as Server;
+  const othersListen = (): boolean => emitter.listenerCount('upgrade') > 1;
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void =>
-    void handleUpgrade(runtime.context, req, socket, head, othersListen);
-  server.on('upgrade', onUpgrade);
+    void handleUpgrade(runtime.context, new Http1Exchange(req, socket, head), othersListen);
+  emitter.on('upgrade', onUpgrade);
+  const detachHttp2 = isHttp2(server) ? takeHttp2Streams(server, runtime.context) : undefined;
   return {
     registry: runtime.registry,
     metrics: runtime.metrics,
@@ -62,8 +77,13 @@ export function attach(server: Server, options: ServerOptions): RodeoAttachment 
     },
     close: () => {
       attached = false;
-      server.off('upgrade', onUpgrade);
+      emitter.off('upgrade', onUpgrade);
+      detachHttp2?.();
       return closeRuntime(runtime);
     },
   };
+}
+
+function isHttp2(server: AttachableServer): server is AnyHttp2Server {
+  return typeof (server as Partial<AnyHttp2Server>).updateSettings === 'function';
 }

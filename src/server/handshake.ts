@@ -51,9 +51,14 @@ export function checkHandshake(req: IncomingMessage): HandshakeCheck {
   ) {
     return reject(400, {});
   }
-  const known = VERSIONS[version.trim()];
+  const known = knownVersion(version);
   if (known === undefined) return reject(426, { 'Sec-WebSocket-Version': SUPPORTED_VERSIONS });
   return { type: 'accept', version: known };
+}
+
+/** The WebSocket version a `Sec-WebSocket-Version` value names, if rodeo speaks it. */
+export function knownVersion(value: string): WebSocketVersion | undefined {
+  return VERSIONS[value.trim()];
 }
 
 /**

@@ -15,6 +15,9 @@ export const DEFAULT_INIT_TIMEOUT = 10_000;
 /** Default time a client has to send its upgrade request's headers (`serve` only). */
 export const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 
+/** The default most streams (WebSockets and requests) open at once on one connection (Cowboy's). */
+export const DEFAULT_MAX_CONCURRENT_STREAMS = 100;
+
 /**
  * The smallest fragment payload that may count toward a full-size message. With the fragment
  * limit derived from it, a message made of fragments of at least 64 bytes always reaches

@@ -1,4 +1,5 @@
 import type { TerminateReason } from '../handler/reasons.js';
+import type { HttpVersion } from '../handler/request.js';
 
 /**
  * Counters a user can read or export (Prometheus, logs): cheap integer bumps on the hot path, a
@@ -8,12 +9,17 @@ import type { TerminateReason } from '../handler/reasons.js';
 /** Terminal reasons by type. */
 export type TerminatedCounts = Readonly<Record<TerminateReason['type'], number>>;
 
+/** Connections by the HTTP version of their handshake (the keys of `UpgradeRequest.httpVersion`). */
+export type UpgradedCounts = Readonly<Record<HttpVersion, number>>;
+
 /** A plain copy of every counter. */
 export interface MetricsSnapshot {
   readonly open: number;
   readonly framesIn: number;
   readonly framesOut: number;
   readonly terminated: TerminatedCounts;
+  /** Connections upgraded so far, by HTTP version. */
+  readonly upgraded: UpgradedCounts;
   /** The largest outbound queue (bytes buffered in user space) any connection reached. */
   readonly peakQueueBytes: number;
   /** Messages (frames and infos) waiting for busy handlers now, over all connections. */
@@ -34,6 +40,11 @@ export interface Metrics {
   readonly framesOut: number;
   /** How many connections ended, by reason type (`normal`: init answered with plain HTTP). */
   readonly terminated: TerminatedCounts;
+  /**
+   * Connections upgraded so far, by the HTTP version that carried them: `HTTP/1.1` (one TCP or TLS
+   * connection each) or `HTTP/2` (streams of shared connections, RFC 8441).
+   */
+  readonly upgraded: UpgradedCounts;
   /** The largest outbound queue in bytes any connection reached. */
   readonly peakQueueBytes: number;
   /** Messages (frames and infos) waiting for busy handlers now, over all connections. */
@@ -48,7 +59,7 @@ export interface Metrics {
 
 /** The writable side, used by the server internals. */
 export interface MetricsRecorder extends Metrics {
-  opened(): void;
+  opened(httpVersion: HttpVersion): void;
   frameIn(): void;
   framesSent(count: number): void;
   queued(bytes: number): void;
@@ -69,6 +80,7 @@ export function createMetrics(): MetricsRecorder {
     shutdown: 0,
     backpressure: 0,
   };
+  const upgraded: Record<HttpVersion, number> = { 'HTTP/1.1': 0, 'HTTP/2': 0 };
   let open = 0;
   let framesIn = 0;
   let framesOut = 0;
@@ -99,6 +111,7 @@ export function createMetrics(): MetricsRecorder {
       return infosDropped;
     },
     terminated,
+    upgraded,
     snapshot: () => ({
       open,
       framesIn,
@@ -108,8 +121,12 @@ export function createMetrics(): MetricsRecorder {
       mailboxPeak,
       infosDropped,
       terminated: { ...terminated },
+      upgraded: { ...upgraded },
     }),
-    opened: () => void open++,
+    opened: (httpVersion) => {
+      open++;
+      upgraded[httpVersion]++;
+    },
     frameIn: () => void framesIn++,
     framesSent: (count) => void (framesOut += count),
     queued: (bytes) => {

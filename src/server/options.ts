@@ -1,3 +1,5 @@
+import type { Settings as Http2Settings } from 'node:http2';
+import type { TlsOptions } from 'node:tls';
 import type { Logger } from './logger.js';
 import type { Registry } from './registry.js';
 import type { Routes } from './routes.js';
@@ -44,8 +46,24 @@ export interface ServeOptions extends ServerOptions {
   readonly host?: string;
   /**
    * Milliseconds a client has to send a complete request's headers, upgrade or not (default
-   * 10 000): past it Node answers 408 and closes. (With `attach`, set your server's
-   * `headersTimeout` and `requestTimeout` yourself.)
+   * 10 000): past it Node answers 408 and closes. With `tls` it also bounds the TLS handshake, and
+   * over HTTP/2 how long a connection may stay without any open stream. (With `attach`, set your
+   * server's `headersTimeout` and `requestTimeout` yourself.)
    */
   readonly handshakeTimeout?: number;
+  /**
+   * Serve HTTPS and WSS: Node's TLS options (`key` and `cert`, or `pfx`; `ca`, `passphrase`, …).
+   * Without it `serve` speaks plain HTTP/1.1.
+   */
+  readonly tls?: TlsOptions;
+  /**
+   * With `tls`: serve HTTP/2 and HTTP/1.1 on the same port, chosen per connection by ALPN, with
+   * WebSockets over both (RFC 8441 over HTTP/2). Default `true`: browsers carry a WebSocket over
+   * HTTP/2 only when the page's own connection speaks it, and ALPN keeps every HTTP/1.1-only client
+   * working, so it costs nothing to clients that do not use it. `false`: HTTPS over HTTP/1.1 only.
+   * An object gives HTTP/2 settings (`maxConcurrentStreams` defaults to 100 WebSockets and
+   * requests per connection; `enableConnectProtocol` is always on). Needs `tls`: browsers speak
+   * HTTP/2 only over TLS.
+   */
+  readonly http2?: boolean | { readonly settings?: Http2Settings };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { asksForWebSocket } from './handshake.js';
 import { targetPath } from './requestSnapshot.js';
 import type { RouteTable } from './routes.js';
@@ -21,15 +22,16 @@ import type { RouteTable } from './routes.js';
  * ```
  */
 export type RequireUpgrade = (
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: IncomingMessage | Http2ServerRequest,
+  res: ServerResponse | Http2ServerResponse,
   next?: (error?: unknown) => void,
 ) => boolean;
 
 /**
  * Answers a plain request on a route path: **426** with `Upgrade: websocket` when it does not ask
  * for a WebSocket, **400** when it sends `Upgrade: websocket` without `Connection: Upgrade` (a
- * malformed handshake). Writes nothing for other paths. The path is Express's `originalUrl` when
+ * malformed handshake). Over HTTP/2, which cannot carry an `Upgrade` header (a WebSocket is an
+ * extended CONNECT there), **400** as Cowboy answers. Writes nothing for other paths. The path is Express's `originalUrl` when
  * there is one, so middleware mounted under a prefix (`app.use('/ws', …)`) still sees the path the
  * `upgrade` event routes on.
  *
@@ -40,13 +42,15 @@ export type RequireUpgrade = (
  */
 export function answerPlainRequest(
   routes: RouteTable,
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: IncomingMessage | Http2ServerRequest,
+  res: ServerResponse | Http2ServerResponse,
 ): boolean {
   const original = (req as { originalUrl?: unknown }).originalUrl;
   const url = typeof original === 'string' ? original : (req.url ?? '/');
   if (routes.match(targetPath(url)) === undefined) return false;
-  if (asksForWebSocket(req)) {
+  if (req.httpVersionMajor === 2) {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad Request');
+  } else if (asksForWebSocket(req as IncomingMessage)) {
     res.writeHead(400, { 'Content-Type': 'text/plain', Connection: 'close' }).end('Bad Request');
   } else {
     res

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { HeaderFields, UpgradeRequest } from '../handler/request.js';
+import type { IncomingHttpHeaders } from 'node:http2';
+import type { HeaderFields, HttpVersion, UpgradeRequest } from '../handler/request.js';
 
 /**
  * Turns a Node request into rodeo's plain `UpgradeRequest` snapshot, so handlers never hold `node:http`
@@ -8,6 +9,7 @@ import type { HeaderFields, UpgradeRequest } from '../handler/request.js';
 
 /** Most requests have no parameters or no query: they share one frozen empty object. */
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+const COLON = 0x3a;
 
 /** The path and the query of a request target. */
 export interface ParsedTarget {
@@ -44,15 +46,66 @@ export function requestSnapshot(
   headers: HeaderFields = req.headers,
   target: ParsedTarget = parseTarget(req.url ?? '/'),
 ): UpgradeRequest {
+  return snapshot(
+    req.method ?? 'GET',
+    'HTTP/1.1',
+    req.url ?? '/',
+    target,
+    params,
+    frozenCopy(headers),
+    req.socket,
+  );
+}
+
+/**
+ * A snapshot of an HTTP/2 extended CONNECT (RFC 8441 §4): the target is `:path`, the `host` header
+ * is `:authority` (HTTP/2 has no Host line: RFC 9113 §8.3.1 puts it there), and pseudo-headers are
+ * left out of `headers` — what a handler reads is the same as over HTTP/1.1.
+ */
+export function streamSnapshot(
+  requestHeaders: IncomingHttpHeaders,
+  params: Readonly<Record<string, string>>,
+  target: ParsedTarget,
+  peer: { readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined },
+): UpgradeRequest {
+  const headers: Record<string, string | string[] | undefined> = {};
+  // Own string keys only: Node also keeps a symbol (its sensitive-header list) on this object.
+  for (const name of Object.keys(requestHeaders)) {
+    if (name.charCodeAt(0) !== COLON) headers[name] = requestHeaders[name];
+  }
+  const authority = requestHeaders[':authority'];
+  if (typeof authority === 'string') headers.host = authority;
+  return snapshot(
+    'CONNECT',
+    'HTTP/2',
+    requestHeaders[':path'] ?? '/',
+    target,
+    params,
+    Object.freeze(headers),
+    peer,
+  );
+}
+
+/** One builder, so both versions' snapshots share one shape (one hidden class). */
+function snapshot(
+  method: string,
+  httpVersion: HttpVersion,
+  url: string,
+  target: ParsedTarget,
+  params: Readonly<Record<string, string>>,
+  headers: HeaderFields,
+  peer: { readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined },
+): UpgradeRequest {
   return Object.freeze({
-    method: req.method ?? 'GET',
-    url: req.url ?? '/',
+    method,
+    httpVersion,
+    url,
     path: target.path,
     params: isEmpty(params) ? EMPTY : frozenCopy(params),
     query: isEmpty(target.query) ? EMPTY : Object.freeze(target.query),
-    headers: frozenCopy(headers),
-    remoteAddress: req.socket.remoteAddress ?? '',
-    remotePort: req.socket.remotePort ?? 0,
+    headers,
+    remoteAddress: peer.remoteAddress ?? '',
+    remotePort: peer.remotePort ?? 0,
   });
 }
 

@@ -1,37 +1,58 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { Http2SecureServer } from 'node:http2';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { TlsOptions } from 'node:tls';
+import { RodeoError } from '../handler/errors.js';
 import { MAX_TIMER_DELAY } from '../operators/idleClock.js';
 import { checkDuration } from '../operators/plan.js';
+import { http2Server } from './http2Serve.js';
+import {
+  checkingInterval,
+  closeHttp1,
+  plainRequests,
+  serveHttp1,
+  type Served,
+} from './httpServing.js';
 import { DEFAULT_HANDSHAKE_TIMEOUT } from './limits.js';
 import type { Metrics } from './metrics.js';
 import type { ServeOptions } from './options.js';
-import { closeRuntime, createRuntime, type ServerRuntime } from './runtime.js';
-import { answerPlainRequest } from './plainRequest.js';
+import { createRuntime, type ServerRuntime } from './runtime.js';
 import type { Registry } from './registry.js';
-import { handleUpgrade } from './upgrade.js';
+
+/** The Node server behind `serve`: HTTP, HTTPS, or HTTP/2 with HTTP/1.1 (`tls` and `http2`). */
+export type ServedServer = Server | HttpsServer | Http2SecureServer;
 
 /** A running rodeo server. */
 export interface RodeoServer {
-  /** `http://HOST:PORT` of the bound address (use `ws://` for clients). */
+  /**
+   * `http://HOST:PORT` of the bound address, `https://…` with `tls` (clients use `ws://` or
+   * `wss://`).
+   */
   readonly url: string;
   readonly port: number;
-  readonly httpServer: Server;
+  /** `http.Server`; with `tls`, an `Http2SecureServer` (or an `https.Server` with `http2: false`). */
+  readonly httpServer: ServedServer;
   readonly registry: Registry;
   readonly metrics: Metrics;
-  /** Stops accepting, closes every connection with 1001 after flushing, then closes the server. */
+  /**
+   * Stops accepting, closes every connection with 1001 after flushing (then GOAWAY to HTTP/2
+   * connections), then closes the server.
+   */
   close(): Promise<void>;
 }
 
 /**
- * Starts an HTTP server that serves only WebSocket routes: a plain request on a route gets 426
- * (`Upgrade: websocket`), any other plain request 404.
+ * Starts a server that serves only WebSocket routes: a plain request on a route gets 426
+ * (`Upgrade: websocket`; 400 over HTTP/2), any other plain request 404. With `tls` it serves
+ * HTTPS and WSS, by default HTTP/2 and HTTP/1.1 on the same port.
  *
  * ```ts
  * const server = await serve({ port: 8080, routes: { '/echo': echo } });
+ * const secure = await serve({ port: 8443, tls: { key, cert }, routes: { '/echo': echo } });
  * ```
  *
- * @param options Routes, server options, port (default 0) and host (default 127.0.0.1).
+ * @param options Routes, server options, port (default 0), host (default 127.0.0.1), TLS.
  * @return The running server, once it listens.
  */
 export async function serve(options: ServeOptions): Promise<RodeoServer> {
@@ -41,30 +62,8 @@ export async function serve(options: ServeOptions): Promise<RodeoServer> {
     'handshakeTimeout',
     options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT,
   );
-  const routes = runtime.context.routes;
-  const httpServer = createServer(
-    // Node checks its header and request timeouts on this interval: keep the overshoot small.
-    { connectionsCheckingInterval: Math.min(1000, Math.max(50, handshakeTimeout / 4)) },
-    (req, res) => {
-      if (!answerPlainRequest(routes, req, res)) {
-        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
-      }
-    },
-  );
-  // Node's defaults (60 s for headers, 5 min for a request) let a slow client hold a socket long.
-  httpServer.headersTimeout = Math.min(handshakeTimeout, MAX_TIMER_DELAY);
-  httpServer.requestTimeout = Math.min(handshakeTimeout, MAX_TIMER_DELAY);
-  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    void handleUpgrade(runtime.context, req, socket, head);
-  });
-  // A malformed request line must not throw; Node answers 400 when this listener ends the socket.
-  // A slow client's request past handshakeTimeout gets 408, as Node's own handler would answer.
-  httpServer.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
-    if (!socket.writable) return void socket.destroy();
-    const status =
-      err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
-  });
+  const served = createServed(runtime, options, handshakeTimeout);
+  const httpServer = served.server;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -76,19 +75,54 @@ export async function serve(options: ServeOptions): Promise<RodeoServer> {
   const port = (httpServer.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `${served.scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     httpServer,
     registry: runtime.registry,
     metrics: runtime.metrics,
-    close: () => (closing ??= closeAll(runtime, httpServer)),
+    close: () => (closing ??= served.close()),
   };
 }
 
-async function closeAll(runtime: ServerRuntime, httpServer: Server): Promise<void> {
-  const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-  httpServer.closeIdleConnections();
-  await closeRuntime(runtime);
-  httpServer.closeAllConnections();
-  await stopped;
+function createServed(
+  runtime: ServerRuntime,
+  options: ServeOptions,
+  handshakeTimeout: number,
+): Served<ServedServer> {
+  const tls = options.tls;
+  if (tls === undefined) {
+    if (options.http2 !== undefined && options.http2 !== false) {
+      throw new RodeoError(
+        'RODEO_ERR_INVALID_OPTION',
+        'http2 needs tls: browsers speak HTTP/2 only over TLS',
+      );
+    }
+    const server = createServer(
+      { connectionsCheckingInterval: checkingInterval(handshakeTimeout) },
+      plainRequests(runtime),
+    );
+    return http1Served(runtime, server, handshakeTimeout, 'http');
+  }
+  if (options.http2 === false) {
+    const server = createHttpsServer(
+      {
+        handshakeTimeout: Math.min(handshakeTimeout, MAX_TIMER_DELAY),
+        ...tls,
+        connectionsCheckingInterval: checkingInterval(handshakeTimeout),
+      } as TlsOptions,
+      plainRequests(runtime),
+    );
+    return http1Served(runtime, server, handshakeTimeout, 'https');
+  }
+  return http2Server(runtime, { ...options, tls }, handshakeTimeout);
+}
+
+function http1Served<S extends Server | HttpsServer>(
+  runtime: ServerRuntime,
+  server: S,
+  handshakeTimeout: number,
+  scheme: 'http' | 'https',
+): Served<S> {
+  serveHttp1(server as Server, runtime, handshakeTimeout);
+  return { server, scheme, close: () => closeHttp1(runtime, server as Server) };
 }

@@ -4,6 +4,7 @@ import type { TerminalNotification } from '../handler/events.js';
 import type { InFrame, OutFrame } from '../handler/frames.js';
 import type { AnyHandler } from '../handler/handler.js';
 import { reasons, type TerminateReason } from '../handler/reasons.js';
+import type { HttpVersion } from '../handler/request.js';
 import { Engine, type ErrorReporter } from '../operators/engine.js';
 import type { ConnectionPlan } from '../operators/plan.js';
 import type { EnginePort, SendOutcome } from '../operators/port.js';
@@ -26,6 +27,8 @@ export interface SessionSetup<S, I> {
   readonly plan: ConnectionPlan<S>;
   readonly transport: Transport;
   readonly version: WebSocketVersion;
+  /** What carried the handshake (and now carries the frames): counted and logged per connection. */
+  readonly httpVersion: HttpVersion;
   readonly server: ServerContext;
 }
 
@@ -79,8 +82,12 @@ class Session<S, I> implements EnginePort, TransportSink, Mailbox<I>, TrackedCon
       this,
     );
     server.tracker.add(this);
-    server.metrics.opened();
-    this.#log('debug', { path: plan.req.path, version: setup.version }, 'connection open');
+    server.metrics.opened(setup.httpVersion);
+    this.#log(
+      'debug',
+      { path: plan.req.path, version: setup.version, http: setup.httpVersion },
+      'connection open',
+    );
     // websocketInit runs before any frame is read; the transport reports from then on (its
     // listeners stay even if websocketInit already stopped: they keep socket errors contained).
     this.#engine.start();

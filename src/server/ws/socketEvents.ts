@@ -1,8 +1,10 @@
+import type { Http2Stream } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { reasons, type TerminateReason } from '../../handler/reasons.js';
-import { ReceivedText } from './receivedText.js';
+import { streamEndReason } from '../streamReset.js';
 import type { TransportSink } from '../transport.js';
+import { ReceivedText } from './receivedText.js';
 import { onCloseFrame, websocketOf } from './wsInternals.js';
 
 /**
@@ -63,6 +65,16 @@ export function forwardSocketEvents(
 }
 
 /**
+ * Over HTTP/2, also reports the peer resetting the stream (RST_STREAM): `error other` with a
+ * `StreamResetError` (RODEO_ERR_STREAM_RESET) carrying the HTTP/2 code, or `error closed` when the
+ * whole connection went away. Node reports both as the stream's 'aborted' event, before the
+ * stream closes (and before ws sees anything). Call after `forwardSocketEvents`.
+ */
+export function forwardStreamResets(stream: Http2Stream): void {
+  stream.on('aborted', onStreamAborted);
+}
+
+/**
  * The terminate reason for an error ws reports. ws has already sent the matching close frame
  * (1007, 1009, 1002; a fragment flood is rewritten to 1009 in `wsInternals`), so the engine adds
  * none. Errors without a `WS_ERR_` code come from zlib (corrupt compressed data: ws sends 1007) or
@@ -119,6 +131,10 @@ function onWsError(this: WebSocket, err: Error & { code?: string }): void {
 
 function onSocketError(this: Duplex, err: Error): void {
   forwardingSink(this)?.end(reasons.socketError(err));
+}
+
+function onStreamAborted(this: Http2Stream): void {
+  forwardingSink(this)?.end(streamEndReason(this));
 }
 
 function closeFrame(sink: TransportSink, code: number, reason: Buffer): void {

@@ -3,8 +3,8 @@ import WebSocket from 'ws';
 import { ArrivingText } from './arrivingText.js';
 
 /**
- * The only module that touches `ws` internals (8.x field names, read from node_modules/ws/lib).
- * Each access is checked, so a `ws` release that renames a field fails loudly in the specs instead
+ * With `wsStreamInternals.ts` (a WebSocket on an HTTP/2 stream), the only module that touches `ws`
+ * internals (8.x field names, read from node_modules/ws/lib). Each access is checked, so a `ws` release that renames a field fails loudly in the specs instead
  * of silently dropping a limit.
  *
  * Why internals at all: `ws` fixes `maxPayload` and `maxFragments` per server, but rodeo's

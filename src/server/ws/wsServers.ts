@@ -83,12 +83,12 @@ export function createWsServerPool(closeTimeout: number): WsServerPool {
 }
 
 /**
- * Whether the peer's permessage-deflate offers include one the server accepts. ws answers 400 to
- * an unacceptable or unparsable offer, but RFC 7692 §5 (and docs/semantics.md §3) say a declined offer is not
- * an error: rodeo then upgrades without compression.
+ * Whether the peer's permessage-deflate offers (its `Sec-WebSocket-Extensions` header) include one
+ * the server accepts. ws answers 400 to an unacceptable or unparsable offer, but RFC 7692 §5 (and
+ * docs/semantics.md §3) say a declined offer is not an error: rodeo then upgrades without
+ * compression.
  */
-export function acceptsDeflateOffer(req: IncomingMessage, options: DeflateOptions): boolean {
-  const header = req.headers['sec-websocket-extensions'];
+export function acceptsDeflateOffer(header: string | undefined, options: DeflateOptions): boolean {
   if (header === undefined) return false;
   // Exported by ws's ESM entry, though @types/ws does not declare them.
   const { extension, PerMessageDeflate } = wsModule as unknown as OfferParser;

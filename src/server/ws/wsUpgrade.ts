@@ -22,13 +22,7 @@ export function acceptWithWs(
   plan: ConnectionPlan<unknown>,
   version: 7 | 8 | 13,
 ): WsTransport | undefined {
-  const compress = plan.compress !== false && acceptsDeflateOffer(req, plan.compress);
-  const options: WsOptionSet = {
-    compress: compress ? plan.compress : false,
-    maxPayload: wsSize(plan.maxFrameSize),
-    maxFragments: wsSize(server.maxFragments ?? fragmentLimit(plan.maxFrameSize)),
-    validateUtf8: plan.validateUtf8,
-  };
+  const options = wsOptionSet(server, plan, req.headers['sec-websocket-extensions']);
   // ws only speaks 8 and 13; 7 has the same handshake and framing (RFC 6455 drafts 07–17).
   if (version === 7) req.headers['sec-websocket-version'] = '13';
   server.pool.extras(req, {
@@ -38,14 +32,45 @@ export function acceptWithWs(
   let transport: WsTransport | undefined;
   // ws calls back synchronously: no verifyClient is set.
   server.pool.get(options).handleUpgrade(req, socket, head, (ws: WebSocket) => {
-    fragmentFloodIsTooBig(ws);
-    failFastOnInvalidUtf8(ws);
-    transport = new WsTransport(ws, socket, {
-      maxQueueBytes: server.maxQueueBytes,
-      meter: server.metrics,
-      maxFragments: server.maxFragments,
-      maxMessageSize: plan.maxFrameSize,
-    });
+    transport = new WsTransport(prepared(ws), socket, transportLimits(server, plan));
   });
   return transport;
+}
+
+/**
+ * The ws options of a connection, whatever carries it: compression only if `init` asked for it and
+ * the peer's `offer` (its `Sec-WebSocket-Extensions`) has an acceptable one, and the size limits.
+ */
+export function wsOptionSet(
+  server: ServerContext,
+  plan: ConnectionPlan<unknown>,
+  offer: string | undefined,
+): WsOptionSet {
+  const compress = plan.compress !== false && acceptsDeflateOffer(offer, plan.compress);
+  return {
+    compress: compress ? plan.compress : false,
+    maxPayload: wsSize(plan.maxFrameSize),
+    maxFragments: wsSize(server.maxFragments ?? fragmentLimit(plan.maxFrameSize)),
+    validateUtf8: plan.validateUtf8,
+  };
+}
+
+/** rodeo's changes to a fresh ws WebSocket: fragment floods close with 1009, UTF-8 fails fast. */
+export function prepared(ws: WebSocket): WebSocket {
+  fragmentFloodIsTooBig(ws);
+  failFastOnInvalidUtf8(ws);
+  return ws;
+}
+
+/** The bounds a transport enforces for a connection. */
+export function transportLimits(
+  server: ServerContext,
+  plan: ConnectionPlan<unknown>,
+): ConstructorParameters<typeof WsTransport>[2] {
+  return {
+    maxQueueBytes: server.maxQueueBytes,
+    meter: server.metrics,
+    maxFragments: server.maxFragments,
+    maxMessageSize: plan.maxFrameSize,
+  };
 }
