@@ -1,0 +1,64 @@
+/**
+ * Finds the TypeScript blocks of the user documentation and the spec files they must equal.
+ *
+ * A block is shown to users only if the suite compiles and runs it: each ```ts block in the README
+ * and in `docs/` is preceded by a marker naming the file it copies, `<!-- file: spec/…/x.ts -->`,
+ * and must equal that file byte for byte. The file lives under `spec/`, so the type check compiles
+ * it, and it is either a spec or imported by a spec next to it, so vitest runs it.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A ```ts block of a Markdown document, with the file its marker names (if any). */
+export interface CodeBlock {
+  readonly document: string;
+  readonly line: number;
+  readonly file: string | undefined;
+  readonly code: string;
+}
+
+const marker = /^<!-- file: (\S+) -->$/;
+
+/** Every ```ts block of one Markdown document (path relative to the root). */
+export function codeBlocksOf(document: string): CodeBlock[] {
+  const lines = readFileSync(join(root, document), 'utf8').split('\n');
+  const blocks: CodeBlock[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    if (lines[index] !== '```ts') continue;
+    const end = lines.indexOf('```', index + 1);
+    if (end < 0) throw new Error(`${document}:${index + 1}: unterminated code block`);
+    const file = marker.exec(lines[index - 1] ?? '')?.[1];
+    const code = lines.slice(index + 1, end).join('\n') + '\n';
+    blocks.push({ document, line: index + 1, file, code });
+    index = end;
+  }
+  return blocks;
+}
+
+/** The README and every Markdown document under `docs/` (the generated API reference aside). */
+export function userDocuments(): string[] {
+  const documents = ['README.md'];
+  const walk = (folder: string): void => {
+    for (const entry of readdirSync(join(root, folder), { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory() && path !== join('docs', 'api')) walk(path);
+      else if (entry.name.endsWith('.md')) documents.push(path);
+    }
+  };
+  walk('docs');
+  return documents.sort();
+}
+
+/** Whether vitest runs `file`: it is a spec, or a spec in its folder imports it. */
+export function runsInTheSuite(file: string): boolean {
+  if (file.endsWith('.spec.ts')) return true;
+  const folder = join(root, file, '..');
+  const name = relative(folder, join(root, file)).replace(/\.ts$/, '.js');
+  return readdirSync(folder)
+    .filter((entry) => entry.endsWith('.spec.ts'))
+    .some((spec) => readFileSync(join(folder, spec), 'utf8').includes(`from './${name}'`));
+}
