@@ -53,12 +53,18 @@ export function userDocuments(): string[] {
   return documents.sort();
 }
 
-/** Whether vitest runs `file`: it is a spec, or a spec in its folder imports it. */
+/**
+ * Whether vitest runs `file`: it is a spec, or a spec in its folder imports it (`from './x.js'`)
+ * or runs it as a program (`'./x.ts'`).
+ */
 export function runsInTheSuite(file: string): boolean {
   if (file.endsWith('.spec.ts')) return true;
   const folder = join(root, file, '..');
-  const name = relative(folder, join(root, file)).replace(/\.ts$/, '.js');
+  const name = relative(folder, join(root, file));
+  const imported = `from './${name.replace(/\.ts$/, '.js')}'`;
+  const spawned = `'./${name}'`;
   return readdirSync(folder)
     .filter((entry) => entry.endsWith('.spec.ts'))
-    .some((spec) => readFileSync(join(folder, spec), 'utf8').includes(`from './${name}'`));
+    .map((spec) => readFileSync(join(folder, spec), 'utf8'))
+    .some((spec) => spec.includes(imported) || spec.includes(spawned));
 }
