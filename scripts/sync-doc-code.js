@@ -18,13 +18,13 @@ const walk = (folder) => {
 };
 walk('docs');
 
-const block = /^<!-- file: (\S+) -->\n```ts\n[\s\S]*?^```$/gm;
+const block = /^<!-- file: (\S+) -->\n\n?```ts\n[\s\S]*?^```$/gm;
 for (const document of documents) {
   const before = readFileSync(join(root, document), 'utf8');
   const after = before.replace(
     block,
     (_, file) =>
-      `<!-- file: ${file} -->\n\`\`\`ts\n${readFileSync(join(root, file), 'utf8')}\`\`\``,
+      `<!-- file: ${file} -->\n\n\`\`\`ts\n${readFileSync(join(root, file), 'utf8')}\`\`\``,
   );
   if (after !== before) {
     writeFileSync(join(root, document), after);

@@ -31,7 +31,9 @@ export function codeBlocksOf(document: string): CodeBlock[] {
     if (lines[index] !== '```ts') continue;
     const end = lines.indexOf('```', index + 1);
     if (end < 0) throw new Error(`${document}:${index + 1}: unterminated code block`);
-    const file = marker.exec(lines[index - 1] ?? '')?.[1];
+    // Prettier puts a blank line between an HTML comment and the fence.
+    const above = lines[index - 1] === '' ? lines[index - 2] : lines[index - 1];
+    const file = marker.exec(above ?? '')?.[1];
     const code = lines.slice(index + 1, end).join('\n') + '\n';
     blocks.push({ document, line: index + 1, file, code });
     index = end;

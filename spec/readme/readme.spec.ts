@@ -16,7 +16,7 @@ describe('README', () => {
   it('shows the handler, its marble test and its server, in that order', () => {
     const readme = read('../../README.md');
     const shown = ['counter.ts', 'counter.spec.ts', 'server.ts'].map((file) =>
-      readme.indexOf(`<!-- file: spec/readme/${file} -->\n\`\`\`ts\n${read(`./${file}`)}\`\`\``),
+      readme.indexOf(`<!-- file: spec/readme/${file} -->\n\n\`\`\`ts\n${read(`./${file}`)}\`\`\``),
     );
     expect(shown.every((at) => at > 0)).toBe(true);
     expect([...shown].sort((a, b) => a - b)).toEqual(shown);
