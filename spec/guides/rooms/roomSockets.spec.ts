@@ -4,9 +4,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { LocalRegistry, type RodeoServer } from 'rodeo';
-import { client, closeAll, closed, message, start, wsUrl } from '../../server/support.js';
-import { closeRoom, groupOf, nameIn, roomHandler, type RoomEvent } from './room.js';
+import type { RodeoServer } from 'rodeo';
+import { client, closeAll, closed, message, track, wsUrl } from '../../server/support.js';
+import { closeRoom, groupOf, nameIn, type RoomEvent } from './room.js';
+import { serveRooms } from './serveRooms.js';
 
 afterEach(closeAll);
 
@@ -22,10 +23,9 @@ async function member(server: RodeoServer, room: string, name: string): Promise<
   return ws;
 }
 
-async function rooms(): Promise<{ server: RodeoServer; registry: LocalRegistry }> {
-  const registry = new LocalRegistry();
-  const server = await start({ '/rooms/:room': roomHandler(registry) }, { registry });
-  return { server, registry };
+async function rooms(): Promise<{ server: RodeoServer; registry: RodeoServer['registry'] }> {
+  const server = track(await serveRooms(0));
+  return { server, registry: server.registry };
 }
 
 describe('rooms over real sockets', () => {
