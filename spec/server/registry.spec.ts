@@ -1,9 +1,11 @@
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  binary,
   close,
   LocalRegistry,
   ok,
+  reasons,
   reply,
   text,
   upgrade,
@@ -13,7 +15,7 @@ import {
 } from '../../src/index.js';
 import { fakeServerRef } from '../fixtures/fakeServerRef.js';
 import { probe } from '../fixtures/serverHandlers.js';
-import { client, closeAll, closed, message, start, wsUrl } from './support.js';
+import { client, closeAll, closed, message, rawPeer, start, wsUrl } from './support.js';
 
 afterEach(closeAll);
 
@@ -211,6 +213,35 @@ describe('registry on a server', () => {
     const again = await client(wsUrl(server, '/chat?nick=ann'));
     again.send('back');
     expect((await message(bob)).data.toString()).toBe('ann: back');
+  });
+
+  it('ends a member too slow for broadcasts with backpressure (1008); the others get every frame', async () => {
+    const registry = new LocalRegistry();
+    const handler = probe({
+      websocketInit: (state, ctx) => {
+        registry.join('room', ctx.ref);
+        return ok(state);
+      },
+    });
+    const server = await start({ '/room': handler }, { registry, maxQueueBytes: 256 * 1024 });
+    const slow = await rawPeer(server, '/room');
+    slow.socket.pause();
+    const fast = await client(wsUrl(server, '/room'));
+    const frame = binary(new Uint8Array(64 * 1024));
+    const counts: number[] = [];
+    // One broadcast per turn of the event loop, until the slow member has left the room.
+    while (registry.members('room').length === 2 && counts.length < 5000) {
+      counts.push(registry.broadcast('room', frame));
+      await new Promise(setImmediate);
+    }
+    expect(registry.members('room')).toHaveLength(1);
+    expect((await handler.terminated()).reason).toEqual(reasons.backpressure);
+    // Skipped once (the frame did not fit), then ended after that broadcast.
+    expect(counts.slice(0, -1).every((count) => count === 2)).toBe(true);
+    expect(counts.at(-1)).toBe(1);
+    for (const _ of counts) expect((await message(fast)).data.length).toBe(64 * 1024);
+    slow.socket.resume();
+    expect(await slow.closeCode()).toBe(1008);
   });
 
   it('broadcasts a frame to members serialized once, with or without compression', async () => {

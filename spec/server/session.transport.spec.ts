@@ -76,6 +76,31 @@ describe('Session on an in-memory transport', () => {
     expect(transport.sink?.forwarding).toBe(false);
   });
 
+  it('ends a member whose transport refuses a broadcast with backpressure, after the broadcast', async () => {
+    const runtime = createRuntime({ routes: {} });
+    const member = (): ReturnType<typeof echo> => {
+      const handler = echo();
+      handler.websocketInit = (n, ctx) => {
+        runtime.registry.join('room', ctx.ref);
+        return ok(n);
+      };
+      return handler;
+    };
+    const [slow, fast] = [member(), member()];
+    const { transport: slowTransport } = session(slow, runtime);
+    const { transport: fastTransport } = session(fast, runtime);
+    slowTransport.queuedBytes = 10;
+    slowTransport.overflowAt = 10;
+    expect(runtime.registry.broadcast('room', text('news'))).toBe(1);
+    expect(fastTransport.sent).toEqual([text('news')]);
+    expect(slow.ended).toEqual([]);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(slow.ended).toEqual([reasons.backpressure]);
+    expect(slowTransport.sent).toEqual([close(1008)]);
+    expect(runtime.registry.members('room')).toHaveLength(1);
+    expect(fast.ended).toEqual([]);
+  });
+
   it('stops reading while the handler paused it, and releases at once when the peer vanished', () => {
     const handler: Handler<null, string> = {
       init: () => upgrade(null, { idleTimeout: Infinity }),

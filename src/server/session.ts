@@ -181,9 +181,17 @@ class Session<S, I> implements EnginePort, TransportSink, Mailbox<I>, TrackedCon
   }
 
   writeSerialized(frame: SerializedFrame): boolean {
-    if (this.#engine.phase !== 'open' || !this.#transport.sendSerialized(frame)) return false;
-    this.#server.metrics.framesSent(1);
-    return true;
+    if (this.#engine.phase !== 'open') return false;
+    const outcome = this.#transport.sendSerialized(frame);
+    if (outcome === 'sent') {
+      this.#server.metrics.framesSent(1);
+      return true;
+    }
+    // A member too slow for a broadcast ends as if its own reply had overflowed (1008), but after
+    // the broadcast: ending it now would run its `terminate` (which may broadcast in turn) in the
+    // middle of another connection's callback, or of its own.
+    if (outcome === 'overflow') process.nextTick(endForBackpressure, this.#engine);
+    return false;
   }
 
   onEnd(listener: () => void): void {
@@ -211,6 +219,11 @@ class Session<S, I> implements EnginePort, TransportSink, Mailbox<I>, TrackedCon
     if (this.#server.logger === silentLogger) return;
     safeLog(this.#server.logger, level, { id: this.#id, ...fields }, message);
   }
+}
+
+/** Ends a connection whose outbound queue refused a broadcast (a no-op if it already ended). */
+function endForBackpressure(engine: Engine<unknown, unknown>): void {
+  engine.end(reasons.backpressure);
 }
 
 /** Without a close handshake to wait for (socket error, peer vanished), release at once. */

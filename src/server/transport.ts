@@ -9,6 +9,12 @@ import type { SendOutcome } from '../operators/port.js';
  * stream, an in-memory pair in tests) plugs in here.
  */
 
+/**
+ * How a write of a serialized frame went: `'overflow'` if the outbound queue would pass its bound
+ * (the frame was not taken), `'closed'` if the WebSocket no longer takes frames.
+ */
+export type SerializedOutcome = SendOutcome | 'closed';
+
 /** A frame serialized once for many transports (broadcast). */
 export interface SerializedFrame {
   readonly frame: OutFrame;
@@ -53,8 +59,11 @@ export interface Transport {
    * that did not fit and those after it were not queued.
    */
   send(frames: readonly OutFrame[]): SendOutcome;
-  /** Writes a frame serialized for many transports; `false` if it could not be taken. */
-  sendSerialized(frame: SerializedFrame): boolean;
+  /**
+   * Writes a frame serialized for many transports, behind what was sent before; `'overflow'` as
+   * for `send` (the frame was not queued).
+   */
+  sendSerialized(frame: SerializedFrame): SerializedOutcome;
   /** Reads from the peer, or stops (TCP then pushes back on it). */
   setReading(on: boolean): void;
   /** Compresses the data frames that follow, or not (only if compression was negotiated). */

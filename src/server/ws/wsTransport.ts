@@ -5,7 +5,7 @@ import type { SendOutcome } from '../../operators/port.js';
 import { wsMessageLimits } from '../limits.js';
 import { ReceivedText } from './receivedText.js';
 import { forwardSocketEvents } from './socketEvents.js';
-import type { SerializedFrame, Transport, TransportSink } from '../transport.js';
+import type { SerializedFrame, SerializedOutcome, Transport, TransportSink } from '../transport.js';
 import {
   deflateParams,
   releaseDeflateContexts,
@@ -88,15 +88,15 @@ export class WsTransport implements Transport {
     return 'sent';
   }
 
-  sendSerialized(serialized: SerializedFrame): boolean {
+  sendSerialized(serialized: SerializedFrame): SerializedOutcome {
     const ws = this.ws;
-    if (ws.readyState !== WebSocket.OPEN) return false;
+    if (ws.readyState !== WebSocket.OPEN) return 'closed';
     // Behind a send that ws is still compressing, raw bytes would overtake it: use ws's queue.
-    if (!senderIsIdle(ws)) return this.send([serialized.frame]) === 'sent';
-    if (!this.#fits(serialized.buffers)) return false;
+    if (!senderIsIdle(ws)) return this.send([serialized.frame]);
+    if (!this.#fits(serialized.buffers)) return 'overflow';
     this.#cork();
     for (const buffer of serialized.buffers) this.#socket.write(buffer);
-    return true;
+    return 'sent';
   }
 
   setReading(on: boolean): void {
