@@ -8,7 +8,7 @@ import { chatHandler, CHAT_GROUP } from '../../examples/chat.js';
 import { RedisRegistry } from '../../src/redis/index.js';
 import { text, type RodeoServer } from '../../src/index.js';
 import { peerHandler } from '../fixtures/peerHandler.js';
-import { client, closeAll, message, start, track, wsUrl } from '../server/support.js';
+import { client, closeAll, closed, message, start, track, wsUrl } from '../server/support.js';
 import { startRedis, type TestRedis } from './redisServer.js';
 import { eventually } from './support.js';
 import { createClient } from 'redis';
@@ -114,6 +114,18 @@ describe('RedisRegistry in process', () => {
     expect(() => b.registry.leave('peers', far)).toThrow(notLocal);
     await expect(b.registry.register('x', far)).rejects.toThrow(notLocal);
     expect(JSON.parse(JSON.stringify(far))).toEqual({ id: far.id, closed: false });
+  });
+
+  it('refuses a connection of a server that was not given the registry (its id names no node)', async () => {
+    const prefix = `t${Date.now()}`;
+    const registry = await RedisRegistry.connect({ url: redis.url, prefix });
+    track({ close: () => registry.close() });
+    const server = await start({ '/peer': peerHandler(registry) });
+    const ws = await client(wsUrl(server, '/peer?name=bare'));
+    // join throws in websocketInit: a crash, before any name could be claimed in Redis.
+    expect((await closed(ws)).code).toBe(1011);
+    expect(registry.whereis('bare')).toBeUndefined();
+    expect(registry.members('peers')).toEqual([]);
   });
 
   it('gives a name up on one node; the others see it free and can take it', async () => {

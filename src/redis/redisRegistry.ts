@@ -192,7 +192,16 @@ export class RedisRegistry implements Registry, RemoteSender {
     if (ref instanceof RemoteRef) {
       throw new RodeoError('RODEO_ERR_NOT_LOCAL', `connection ${ref.id} lives on node ${ref.node}`);
     }
-    return outletOf(ref) !== undefined;
+    if (outletOf(ref) === undefined) return false;
+    // Ids name their node; the name lease in Redis is found through it. A connection of a server
+    // that was not given this registry has a bare id (`c1`), which other processes reuse.
+    if (!ref.id.startsWith(`${this.node}.`)) {
+      throw new RodeoError(
+        'RODEO_ERR_NOT_LOCAL',
+        `connection ${ref.id} was not opened with this registry: pass it to serve or attach ({ registry })`,
+      );
+    }
+    return true;
   }
 
   #channelOf(node: string): string {
