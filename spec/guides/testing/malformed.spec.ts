@@ -45,7 +45,7 @@ describe('quotes, sent bytes no real client sends', () => {
     expect(await ended).toEqual(reasons.error('badencoding'));
   });
 
-  it('answers the frames that came in the same packet as the handshake', async () => {
+  it('answers two frames that arrive in one packet, in order', async () => {
     const { server } = await start();
     const client = await upgraded(server);
     client.write(Buffer.concat([clientFrame(0x1, 'IBM'), clientFrame(0x1, 'IBM')]));

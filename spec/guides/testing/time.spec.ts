@@ -3,7 +3,7 @@ import { close, reasons, request, text } from 'rodeo';
 import { marbles, peerClose, terminal } from 'rodeo/testing';
 import { quotes } from './quotes.js';
 
-const withToken = { req: request({ query: { token: 't' } }) };
+const withToken = { req: request({ url: '/quotes?token=t', query: { token: 't' } }) };
 
 describe('quotes in virtual time', () => {
   it('closes after 30 s without a message from the peer', () => {
