@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { reasons } from '../../src/index.js';
 import { probe } from '../fixtures/serverHandlers.js';
-import { client, closeAll, rawPeer, start, wsUrl } from './support.js';
+import { client, closeAll, encodeFrame, rawPeer, start, wsUrl } from './support.js';
 
 afterEach(closeAll);
 
@@ -37,5 +37,27 @@ describe('keepalive pings', () => {
     // Pings (0x9) at 100 and 200 ms, then the close at 300.
     expect(seen).toEqual([0x9, 0x9, 0x8]);
     expect((await handler.terminated()).reason).toEqual(reasons.timeout);
+  });
+});
+
+describe('the idle timeout and a message still arriving', () => {
+  it('counts every read as activity: a message sent slowly in pieces is not cut off', async () => {
+    const handler = probe({}, { idleTimeout: 300, keepalive: 100 });
+    const server = await start({ '/k': handler });
+    const peer = await rawPeer(server, '/k');
+    const bytes = encodeFrame({ opcode: 0x1, payload: 'x'.repeat(800) });
+    // A piece whenever the server pings (it never answers): 8 pieces, well past idleTimeout.
+    const pieces = 8;
+    const size = Math.ceil(bytes.length / pieces);
+    const started = Date.now();
+    for (let i = 0; i < pieces; i++) {
+      peer.write(bytes.subarray(i * size, (i + 1) * size));
+      if (i < pieces - 1) expect((await peer.frame()).opcode).toBe(0x9);
+    }
+    const echo = await peer.frame();
+    expect(Date.now() - started).toBeGreaterThan(300);
+    expect(echo.opcode).toBe(0x1);
+    expect(echo.payload.toString()).toBe('x'.repeat(800));
+    expect(handler.terminations).toEqual([]);
   });
 });

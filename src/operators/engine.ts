@@ -126,11 +126,15 @@ export class Engine<S, I> implements Observer<ConnectionEvent<I>>, IdleClockOwne
   }
 
   /**
-   * The transport started a new read: the mailbox starts a new slice, so the frames one read
-   * carries are handled at most a slice at a time, the rest after a turn of the event loop.
+   * The transport started a new read. Bytes arrived, which is activity for the idle clock even
+   * when they are only part of a message (as in Cowboy, which resets its idle timer on any data),
+   * so a large message arriving slowly is not cut off in the middle; and the mailbox starts a new
+   * slice, so the frames one read carries are handled at most a slice at a time.
    */
   readStarted(): void {
-    if (this.phase === 'open') this.#runner.readStarted();
+    if (this.phase !== 'open') return;
+    this.#clock.touch();
+    this.#runner.readStarted();
   }
 
   /** The consumer left first: the connection ends with `error closed`, without a terminal. */

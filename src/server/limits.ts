@@ -1,6 +1,6 @@
 /**
- * Server-wide limits and their defaults (see docs/limits.md), and how a message size limit maps
- * onto ws's own limits.
+ * Server-wide limits and their defaults (see docs/guides/keepalive-and-limits.md), and how a
+ * message size limit maps onto ws's own limits.
  */
 
 /** Default outbound bound per connection: 4 MiB waiting in user space. */
