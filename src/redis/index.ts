@@ -1,6 +1,8 @@
 /**
  * rodeo/redis: the registry that spans processes and machines on Redis. Its own entry point, so an
  * application that never scales out never loads a Redis client.
+ *
+ * @module rodeo/redis
  */
 export { RedisRegistry } from './redisRegistry.js';
 export type { RedisRegistryOptions } from './options.js';

@@ -1,4 +1,8 @@
-/** rodeo/testing: marble-test handlers in virtual time, with no socket. */
+/**
+ * rodeo/testing: marble-test handlers in virtual time, with no socket.
+ *
+ * @module rodeo/testing
+ */
 export { testContext } from './context.js';
 export type { TestContext, TestContextOptions } from './context.js';
 export { normalize, stackFreeEqual } from './equality.js';
