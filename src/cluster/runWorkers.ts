@@ -11,8 +11,8 @@ import { safeLog, silentLogger, type Logger } from '../server/logger.js';
  */
 
 /**
- * Something running that can be closed gracefully (a {@link rodeo!RodeoServer}, a demo, …): what
- * {@link RunWorkersOptions.start} resolves to.
+ * Something running that can be closed gracefully (a {@link rodeo!RodeoServer | RodeoServer}, a
+ * demo, …): what {@link RunWorkersOptions.start} resolves to.
  */
 export interface Closable {
   /**

@@ -64,8 +64,8 @@ export interface SetOptionsCommand {
 }
 
 /**
- * Set the reason reported when this connection ends normally (Cowboy's `shutdown_reason`).
- * It is carried on the terminal notification; the close code is unaffected.
+ * Set the reason reported when this connection ends (Cowboy's `shutdown_reason`), whatever ends
+ * it: it is carried on the terminal notification; the close code is unaffected.
  */
 export interface ShutdownReasonCommand {
   /** The command's tag. */

@@ -41,8 +41,11 @@ export interface ConnectionContext<I> {
   readonly compress: boolean;
   /** The protocol version the peer used (Cowboy's `websocket_version`). */
   readonly version: WebSocketVersion;
-  /** The subprotocol chosen in `init` ({@link rodeo!UpgradeOptions.protocol}), or `null`. */
+  /**
+   * The subprotocol chosen in `init`
+   * ({@link rodeo!UpgradeOptions.protocol | UpgradeOptions.protocol}), or `null`.
+   */
   readonly protocol: string | null;
-  /** The upgrade request (after {@link rodeo!UpgradeOptions.reqFilter}). */
+  /** The upgrade request (after {@link rodeo!UpgradeOptions.reqFilter | reqFilter}). */
   readonly req: UpgradeRequest;
 }

@@ -52,7 +52,10 @@ export const ErrorCodes = {
   RODEO_ERR_INFO_NOT_SERIALIZABLE: null,
   /** `join`, `leave` or `register` was given a connection of another node (only its node may). */
   RODEO_ERR_NOT_LOCAL: null,
-  /** {@link "rodeo/redis"!RedisRegistry.connect} could not reach Redis within `connectTimeout`. */
+  /**
+   * {@link "rodeo/redis"!RedisRegistry.connect | RedisRegistry.connect} could not reach Redis
+   * within `connectTimeout`.
+   */
   RODEO_ERR_REDIS_UNAVAILABLE: null,
 } as const;
 

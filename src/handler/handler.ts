@@ -156,6 +156,7 @@ export type Result<S> = CallResult<S> | PromiseLike<CallResult<S>> | Observable<
  *
  * @typeParam S The connection's state, threaded through every callback.
  * @typeParam I What other parts of the application may send to the connection (`ctx.ref.send`).
+ * @sortStrategy source-order
  */
 export interface Handler<S, I = never> {
   /**
@@ -189,6 +190,8 @@ export interface Handler<S, I = never> {
  * A handler written as an RxJS pipeline: frames and info in, commands out. It runs on the same engine
  * as a callback handler: a close command or the pipeline's completion stops the connection, an error
  * crashes it, and idle timeout and peer close end it the same way.
+ *
+ * @sortStrategy source-order
  */
 export interface PipelineHandler<S, I = never> {
   /** Decide whether to upgrade, exactly as {@link Handler.init}. */

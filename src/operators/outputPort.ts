@@ -5,8 +5,8 @@ import type { OutFrame } from '../handler/frames.js';
 import type { EnginePort, SendOutcome } from './port.js';
 
 /**
- * The {@link rodeo!HibernateSignal} emitted after a result that asked to hibernate; `rodeo/testing`
- * exports it as `hibernated`, to write in expected output marbles.
+ * The {@link rodeo!HibernateSignal | HibernateSignal} emitted after a result that asked to
+ * hibernate; `rodeo/testing` exports it as `hibernated`, to write in expected output marbles.
  */
 export const HIBERNATE: HibernateSignal = Object.freeze({ type: 'hibernate' });
 

@@ -21,10 +21,11 @@ import { encode, forEachMessage, stateFields, type NodeState, type WireMessage }
 type AnyRef = ConnectionRef<unknown>;
 
 /**
- * A `Registry` spanning every node (process) connected to the same Redis: groups, names, info and
- * broadcasts reach connections on other nodes. Connections of this node live in a `LocalRegistry`
- * (delivered to directly, as in process); the other nodes' groups and names are a local view kept
- * current by their membership messages, so `members` and `whereis` never wait for the network.
+ * A {@link rodeo!Registry | Registry} spanning every node (process) connected to the same Redis:
+ * groups, names, info and broadcasts reach connections on other nodes. Connections of this node
+ * live in a `LocalRegistry` (delivered to directly, as in process); the other nodes' groups and
+ * names are a local view kept current by their membership messages, so `members` and `whereis`
+ * never wait for the network.
  * Names are claimed by an atomic script in Redis; a node that stops renewing its lease is dropped
  * by the others within a lease and a heartbeat.
  */

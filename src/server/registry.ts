@@ -20,6 +20,8 @@ import { serializeFrame } from './ws/wsInternals.js';
  * reach it through their server's {@link RodeoServer.registry} (or a module-level one passed in
  * {@link ServerOptions.registry}). Every connection leaves its names and groups when it ends, in
  * time proportional to what it held.
+ *
+ * @sortStrategy source-order
  */
 export interface Registry {
   /**

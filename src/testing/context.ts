@@ -6,7 +6,7 @@ import { request, type UpgradeRequest } from '../handler/request.js';
 /**
  * A connection context for tests, with a mailbox you can read from and close: what
  * {@link testContext} makes, for calling a handler's callbacks directly or for the `ctx` of
- * {@link rodeo!connection}.
+ * {@link rodeo!connection | connection}.
  */
 export interface TestContext<I> extends ConnectionContext<I> {
   /** Info sent to `ref`, as events (merged into the connection's input by `runConnection`). */
@@ -17,7 +17,7 @@ export interface TestContext<I> extends ConnectionContext<I> {
 
 /** What a test context may be given; every field has a default. */
 export interface TestContextOptions {
-  /** The upgrade request `ctx.req` holds (default: {@link rodeo!request}`()`, `GET /`). */
+  /** The upgrade request `ctx.req` holds (default: `GET /`, {@link rodeo!request | request}). */
   readonly req?: UpgradeRequest;
   /** Whether permessage-deflate counts as negotiated (default `false`). */
   readonly compress?: boolean;

@@ -13,9 +13,9 @@ import { reasons, type ProtocolError, type TerminateReason } from '../handler/re
  */
 
 /**
- * What a marble value of a connection's input may be: a frame ({@link rodeo!text}`('hi')`), or
+ * What a marble value of a connection's input may be: a frame (`text('hi')`), or
  * an event ({@link info}, {@link peerClose}, …). {@link toEvent} turns it into a
- * {@link rodeo!ConnectionEvent}.
+ * {@link rodeo!ConnectionEvent | ConnectionEvent}.
  */
 export type TestInput<I> = InFrame | ConnectionEvent<I>;
 
@@ -29,12 +29,12 @@ export function peerClose(code?: number, reason = ''): EndEvent {
   return ended(reasons.remote(code, reason));
 }
 
-/** The TCP connection closed without a close frame. */
+/** The connection went away without a close frame (`error closed`: nothing is sent). */
 export function socketClosed(): EndEvent {
   return ended(reasons.error('closed'));
 }
 
-/** The socket failed. */
+/** The socket failed with `cause` (`error other`: nothing is sent). */
 export function socketError(cause: unknown): EndEvent {
   return ended(reasons.socketError(cause));
 }
@@ -61,7 +61,7 @@ export function ended(reason: TerminateReason): EndEvent {
 
 /**
  * The terminal notification expected at the end of an output marble, with the
- * {@link rodeo!shutdownReason} if the handler set one.
+ * {@link rodeo!shutdownReason | shutdownReason} if the handler set one.
  */
 export function terminal(reason: TerminateReason, shutdownReason?: unknown): TerminalNotification {
   return shutdownReason === undefined
