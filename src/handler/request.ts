@@ -43,7 +43,7 @@ export interface UpgradeRequest {
 
 /**
  * A request with sensible empty defaults, for tests and examples: `GET /` over HTTP/1.1 from
- * `127.0.0.1`, no headers; `url` alone also sets `path`.
+ * `127.0.0.1`, no headers; `url` alone also sets `path` (and `path` alone, `url`).
  *
  * ```ts
  * request({ url: '/rooms/lobby?nick=ann', params: { room: 'lobby' }, query: { nick: 'ann' } })
