@@ -6,7 +6,8 @@ import type { UpgradeRequest } from './request.js';
 
 /**
  * WebSocket protocol versions rodeo accepts (`Sec-WebSocket-Version`): 13 (RFC 6455, every
- * current client) and the drafts 7 and 8. A request with any other gets HTTP 426.
+ * current client) and the drafts 7 and 8. A request with any other gets HTTP 426 (400 over
+ * HTTP/2).
  */
 export type WebSocketVersion = 7 | 8 | 13;
 

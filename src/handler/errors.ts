@@ -28,7 +28,7 @@ export const ErrorCodes = {
   RODEO_ERR_JSON_DECODE: null,
   /**
    * A server option or route is invalid (thrown by {@link serve}, {@link attach} and the other
-   * constructors that take options, never on a connection).
+   * functions that take options, never on a connection).
    */
   RODEO_ERR_INVALID_OPTION: null,
   /**

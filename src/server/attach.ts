@@ -27,9 +27,10 @@ export interface RodeoAttachment {
    */
   readonly requireUpgrade: RequireUpgrade;
   /**
-   * Stops taking upgrades and shuts rodeo's connections down (1001), as
-   * {@link RodeoServer.close} does; the HTTP server keeps running, and upgrades and CONNECTs go
-   * back to its other listeners. Resolves once every `terminate` has run.
+   * Stops taking upgrades and shuts rodeo's connections down (1001, `terminate` with `shutdown`),
+   * as {@link RodeoServer.close} does; resolves once every socket is closed (or destroyed after
+   * `shutdownTimeout`). The HTTP server keeps running; its other listeners get the upgrades (and
+   * CONNECTs) from then on.
    */
   close(): Promise<void>;
 }
