@@ -22,9 +22,9 @@ export interface ConnectionRef<I> {
    */
   readonly id: string;
   /**
-   * Deliver `info` to `websocketInfo` (or a pipeline's `events$`), after everything sent before
-   * it. Returns `false`, and queues nothing, once the connection is ending or has ended, or when
-   * its mailbox is full (`mailboxOverflow: 'drop'`).
+   * Deliver `info` to `websocketInfo`, after everything sent before it. Returns `false` (and queues
+   * nothing) once the connection has ended, or when a callback handler's mailbox already holds
+   * `mailboxLimit` infos (with `mailboxOverflow: 'close'` the connection then ends: `backpressure`).
    */
   send(info: I): boolean;
   /** Whether the connection has ended. */

@@ -37,7 +37,11 @@ export const ErrorCodes = {
    * gets `crash` from `init`.
    */
   RODEO_ERR_INVALID_UPGRADE: null,
-  /** {@link Registry.broadcast} got a close frame or an invalid frame (thrown to the caller). */
+  /**
+   * `Registry#broadcast` was given a close frame (thrown to the caller; closing is each handler's
+   * decision). Other invalid frames throw what they would in a result (`RODEO_ERR_INVALID_RESULT`,
+   * `RODEO_ERR_CONTROL_FRAME_TOO_LARGE`).
+   */
   RODEO_ERR_INVALID_BROADCAST: null,
   /**
    * The peer reset the HTTP/2 stream that carried the WebSocket (RST_STREAM, which RFC 8441 §5
