@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'bench/results/', 'node_modules/'] },
+  { ignores: ['dist/', 'coverage/', 'docs/api/', 'bench/results/', 'node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,27 @@
 /**
- * rodeo: Cowboy-style WebSocket handlers as RxJS pipelines. The public surface, listed export by
- * export: the handler contract, the engine and its operators, the Node server.
+ * Cowboy-style WebSocket handlers as RxJS pipelines, on Node.js and `ws`.
+ *
+ * - **The handler contract.** A {@link Handler} (callbacks) or a {@link PipelineHandler} (one RxJS
+ *   pipeline) decides in `init` whether to {@link upgrade} or {@link respond} with plain HTTP, then
+ *   answers frames and infos with results ({@link ok}, {@link reply}, {@link stop},
+ *   {@link commands}) made of frames ({@link text}, {@link binary}, {@link close}, …) and commands
+ *   ({@link active}, {@link deflate}, {@link setOptions}, {@link shutdownReason}). Every connection
+ *   ends with exactly one {@link TerminateReason}; {@link closeCodeFor} says which close code the
+ *   peer receives. Errors carry stable codes ({@link ErrorCodes}).
+ * - **The engine and its operators.** {@link connection} runs a handler on an Observable of
+ *   events, exactly as the server does; {@link decodeJson}, {@link encodeJson}, {@link framesOf},
+ *   {@link infos} and {@link echo} build pipelines; {@link mailboxScan}, {@link dispatch},
+ *   {@link endOnce}, {@link idleTimeout}, {@link resultCommands} and {@link stopAtClose} are the
+ *   engine's rules as operators.
+ * - **The Node server.** {@link serve} routes on a server of its own, or {@link attach} them to
+ *   an existing `node:http`, `node:https` or `node:http2` server; connections find each other
+ *   through a {@link Registry} ({@link LocalRegistry} by default) and are counted in
+ *   {@link Metrics}.
+ *
+ * Marble tests in virtual time come from {@link "rodeo/testing"}, a registry spanning processes
+ * from {@link "rodeo/redis"}, one server per core from {@link "rodeo/cluster"}.
+ *
+ * @module rodeo
  */
 
 // The handler contract: frames, commands, results, reasons, errors.
@@ -84,7 +105,7 @@ export {
 // The engine and the operators built on its rules.
 export { connection } from './operators/connection.js';
 export type { ConnectionSetup } from './operators/connection.js';
-export type { ConnectionPhase, ErrorReporter } from './operators/engine.js';
+export type { ErrorReporter } from './operators/engine.js';
 export {
   DEFAULT_IDLE_TIMEOUT,
   DEFAULT_KEEPALIVE,
@@ -135,4 +156,5 @@ export type { Routes } from './server/routes.js';
 export { serve } from './server/serve.js';
 export type { RodeoServer, ServedServer } from './server/serve.js';
 export { closeIdleHttp2Sessions } from './server/http2Idle.js';
+export type { AnyHttp2Server } from './server/nodeServers.js';
 export { StreamResetError } from './server/streamReset.js';

@@ -10,12 +10,20 @@ import { safeLog, silentLogger, type Logger } from '../server/logger.js';
  * reach each other). The primary accepts connections and hands them to workers round-robin.
  */
 
-/** Something running that can be closed gracefully (a `RodeoServer`, a demo, …). */
+/**
+ * Something running that can be closed gracefully (a {@link rodeo!RodeoServer | RodeoServer}, a
+ * demo, …): what {@link RunWorkersOptions.start} resolves to.
+ */
 export interface Closable {
+  /**
+   * Closes gracefully, resolving once done. A worker's (its server's) is called on SIGINT,
+   * SIGTERM or the primary's request, and the worker exits once it resolves; the primary's asks
+   * every worker to close and kills those still running after `shutdownTimeout`.
+   */
   close(): Promise<void>;
 }
 
-/** Options of `runWorkers`. */
+/** Options of {@link runWorkers}. */
 export interface RunWorkersOptions {
   /** Worker processes (default: `os.availableParallelism()`). */
   readonly workers?: number;
@@ -38,8 +46,9 @@ export interface RunWorkersOptions {
   readonly repeatWindow?: number;
 }
 
-/** What `runWorkers` returns: in the primary the whole group, in a worker its own server. */
+/** What {@link runWorkers} returns: in the primary the whole group, in a worker its own server. */
 export interface WorkersHandle extends Closable {
+  /** Which process this is: the `primary` that forks and watches, or a `worker` that serves. */
   readonly role: 'primary' | 'worker';
 }
 

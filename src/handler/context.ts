@@ -4,7 +4,11 @@ import type { UpgradeRequest } from './request.js';
  * What a running connection knows about itself, handed read-only to every callback.
  */
 
-/** WebSocket protocol versions rodeo accepts (`Sec-WebSocket-Version`). */
+/**
+ * WebSocket protocol versions rodeo accepts (`Sec-WebSocket-Version`): 13 (RFC 6455, every
+ * current client) and the drafts 7 and 8. A request with any other gets HTTP 426 (400 over
+ * HTTP/2).
+ */
 export type WebSocketVersion = 7 | 8 | 13;
 
 /**
@@ -27,7 +31,10 @@ export interface ConnectionRef<I> {
   readonly closed: boolean;
 }
 
-/** The read-only context every callback gets. */
+/**
+ * The read-only context every callback gets (and a pipeline, once): the connection's own address
+ * and what was negotiated in the handshake.
+ */
 export interface ConnectionContext<I> {
   /** This connection's own mailbox address. */
   readonly ref: ConnectionRef<I>;
@@ -35,8 +42,11 @@ export interface ConnectionContext<I> {
   readonly compress: boolean;
   /** The protocol version the peer used (Cowboy's `websocket_version`). */
   readonly version: WebSocketVersion;
-  /** The subprotocol chosen in `init`, or `null`. */
+  /**
+   * The subprotocol chosen in `init`
+   * ({@link rodeo!UpgradeOptions.protocol | UpgradeOptions.protocol}), or `null`.
+   */
   readonly protocol: string | null;
-  /** The upgrade request (after `reqFilter`). */
+  /** The upgrade request (after {@link rodeo!UpgradeOptions.reqFilter | reqFilter}). */
   readonly req: UpgradeRequest;
 }

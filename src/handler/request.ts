@@ -13,7 +13,10 @@ export type HeaderFields = Readonly<Record<string, string | readonly string[] | 
  */
 export type HttpVersion = 'HTTP/1.1' | 'HTTP/2';
 
-/** The upgrade request. */
+/**
+ * The upgrade request, as `init` sees it: a frozen snapshot, the same over HTTP/1.1 and HTTP/2.
+ * `terminate` and `ctx.req` get it after {@link UpgradeOptions.reqFilter}.
+ */
 export interface UpgradeRequest {
   /** `GET` over HTTP/1.1, `CONNECT` over HTTP/2. */
   readonly method: string;
@@ -29,11 +32,23 @@ export interface UpgradeRequest {
   readonly query: Readonly<Record<string, string>>;
   /** Lower-case names; over HTTP/2, `host` is the `:authority` and pseudo-headers are left out. */
   readonly headers: HeaderFields;
+  /**
+   * The peer's IP address as the socket reports it (`''` if unknown). Behind a proxy it is the
+   * proxy's: read the proxy's header (e.g. `x-forwarded-for`) if you trust it.
+   */
   readonly remoteAddress: string;
+  /** The peer's TCP port (0 if unknown). */
   readonly remotePort: number;
 }
 
-/** A request with sensible empty defaults, for tests and examples. */
+/**
+ * A request with sensible empty defaults, for tests and examples: `GET /` over HTTP/1.1 from
+ * `127.0.0.1`, no headers; `url` alone also sets `path` (and `path` alone, `url`).
+ *
+ * ```ts
+ * request({ url: '/rooms/lobby?nick=ann', params: { room: 'lobby' }, query: { nick: 'ann' } })
+ * ```
+ */
 export function request(fields: Partial<UpgradeRequest> = {}): UpgradeRequest {
   const url = fields.url ?? fields.path ?? '/';
   return {

@@ -8,10 +8,17 @@ import type { CallResult } from './results.js';
  * with 1011), never a silent fix-up such as truncating an oversize control frame.
  */
 
-/** RFC 6455 §5.5: control frame payloads are at most 125 bytes. */
+/**
+ * RFC 6455 §5.5: control frame payloads (ping, pong, close) are at most 125 bytes; a close reason
+ * at most 123, after the 2-byte code. A larger one crashes the handler
+ * (`RODEO_ERR_CONTROL_FRAME_TOO_LARGE`) rather than being cut.
+ */
 export const MAX_CONTROL_PAYLOAD = 125;
 
-/** Returns `value` as a call result, or throws `RODEO_ERR_INVALID_RESULT`. */
+/**
+ * Returns `value` as a call result, or throws `RODEO_ERR_INVALID_RESULT`: the engine's check on
+ * what a callback returns, for code that builds results dynamically and wants the same verdict.
+ */
 export function validateResult<S>(value: unknown): CallResult<S> {
   if (typeof value === 'object' && value !== null) {
     const result = value as CallResult<S>;
@@ -30,7 +37,12 @@ export function validateResult<S>(value: unknown): CallResult<S> {
   throw new RodeoError('RODEO_ERR_INVALID_RESULT', `not a call result: ${describe(value)}`);
 }
 
-/** Returns `value` as a command, or throws the matching `RODEO_ERR_…` error. */
+/**
+ * Returns `value` as a command, or throws the matching `RODEO_ERR_…` error
+ * (`RODEO_ERR_INVALID_RESULT`, `RODEO_ERR_CONTROL_FRAME_TOO_LARGE`,
+ * `RODEO_ERR_INVALID_CLOSE_CODE`): the engine's check on every command before it is applied, and
+ * {@link Registry.broadcast}'s on its frame.
+ */
 export function validateCommand(value: unknown): Command {
   const command = value as Command;
   switch (typeof value === 'object' && value !== null ? command.type : undefined) {
@@ -59,7 +71,10 @@ export function validateCommand(value: unknown): Command {
   throw new RodeoError('RODEO_ERR_INVALID_RESULT', `not a command: ${describe(value)}`);
 }
 
-/** UTF-8 byte length of a string, without Buffer (this folder stays runtime-neutral). */
+/**
+ * UTF-8 byte length of a string, without `Buffer` (the handler contract stays runtime-neutral):
+ * e.g. to keep a close reason within 123 bytes.
+ */
 export function utf8Length(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {

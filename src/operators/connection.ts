@@ -16,6 +16,7 @@ import {
 export interface ConnectionSetup<S, I> {
   /** The state `init` returned. */
   readonly state: S;
+  /** What every callback gets as `ctx` (`testContext` from `rodeo/testing` makes one for tests). */
   readonly ctx: ConnectionContext<I>;
   /** Milliseconds without received data before `timeout` (default 60 000; `Infinity` disables). */
   readonly idleTimeout?: number;
@@ -27,9 +28,12 @@ export interface ConnectionSetup<S, I> {
   readonly mailboxLimit?: number;
   /** What one more info does to a full mailbox (default `'drop'`). */
   readonly mailboxOverflow?: MailboxOverflow;
-  /** Time source for the idle clock and the mailbox's slices; virtual time in tests. */
+  /**
+   * Time source for the idle clock and the mailbox's slices (default `asyncScheduler`); a
+   * `TestScheduler` for virtual time in tests.
+   */
   readonly scheduler?: SchedulerLike;
-  /** Told about crashes and about errors thrown by `terminate`. */
+  /** Told about crashes and about errors thrown by `terminate` (default: nobody). */
   readonly onError?: ErrorReporter;
 }
 

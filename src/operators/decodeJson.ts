@@ -4,18 +4,23 @@ import type { TextFrame } from '../handler/frames.js';
 
 /** A text frame that parsed (and passed the guard). */
 export interface JsonValue<T> {
+  /** The outcome's tag. */
   readonly type: 'json';
+  /** The parsed value, typed by the guard. */
   readonly value: T;
 }
 
 /** A text frame that did not parse, or failed the guard; the stream goes on. */
 export interface JsonDecodeError {
+  /** The outcome's tag. */
   readonly type: 'decodeError';
+  /** The frame's text, as received. */
   readonly text: string;
+  /** `RODEO_ERR_JSON_DECODE`, with the parser's error as `cause` when it did not parse. */
   readonly error: RodeoError;
 }
 
-/** What `decodeJson` emits for each text frame. */
+/** What {@link decodeJson} emits for each text frame: a value, or why there is none. */
 export type JsonDecoded<T> = JsonValue<T> | JsonDecodeError;
 
 /**

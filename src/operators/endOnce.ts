@@ -4,7 +4,7 @@ import { close } from '../handler/frames.js';
 import { closeCodeFor, reasons, type TerminateReason } from '../handler/reasons.js';
 import { ownsClose, terminalOf } from './endRules.js';
 
-/** What `endOnce` is told. */
+/** What {@link endOnce} is told. */
 export interface EndOnceOptions {
   /** Called exactly once with the reason, before the terminal notification is emitted. */
   readonly onEnd: (reason: TerminateReason) => void;

@@ -9,7 +9,11 @@ import type { CallbackName } from '../handler/reasons.js';
  * `PipelineRunner`), and what both are set up with.
  */
 
-/** Where crashes and errors thrown by `terminate` are reported. */
+/**
+ * Where crashes and errors thrown by `terminate` are reported, with the callback they came from:
+ * a crash still ends its connection (and reaches `terminate` as a `crash` reason), the reporter
+ * only gets to log it.
+ */
 export type ErrorReporter = (error: unknown, where: CallbackName | 'terminate') => void;
 
 /**

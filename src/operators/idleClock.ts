@@ -1,6 +1,9 @@
 import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 
-/** The longest delay a Node timer keeps (about 24.8 days); longer ones fire after 1 ms. */
+/**
+ * The longest delay a Node timer keeps, in milliseconds (2³¹ − 1, about 24.8 days); Node fires
+ * longer ones after 1 ms. Longer idle timeouts are waited out in steps of at most this.
+ */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
 /** Who an idle clock tells. */

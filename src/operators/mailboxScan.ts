@@ -10,7 +10,10 @@ import {
 import { isAsyncResult } from './callResults.js';
 import { Mailbox } from './mailbox.js';
 
-/** What a `mailboxScan` accumulator may return: a value now, or a Promise or Observable of values. */
+/**
+ * What a {@link mailboxScan} accumulator may return: a value now, or a Promise or Observable of
+ * values (the next value waits until it completes).
+ */
 export type Accumulated<A> = A | PromiseLike<A> | Observable<A>;
 
 /**

@@ -4,7 +4,10 @@ import type { ConnectionOutput, HibernateSignal, TerminalNotification } from '..
 import type { OutFrame } from '../handler/frames.js';
 import type { EnginePort, SendOutcome } from './port.js';
 
-/** The signal emitted after a result that asked to hibernate. */
+/**
+ * The {@link rodeo!HibernateSignal | HibernateSignal} emitted after a result that asked to
+ * hibernate; `rodeo/testing` exports it as `hibernated`, to write in expected output marbles.
+ */
 export const HIBERNATE: HibernateSignal = Object.freeze({ type: 'hibernate' });
 
 /**

@@ -14,17 +14,20 @@ import { headerList, type HeaderFields, type UpgradeRequest } from '../handler/r
  * 500 on a server, `crash` from `init` for `terminate`), never a silent default.
  */
 
-/** Cowboy's default idle timeout. */
+/** Default {@link UpgradeOptions.idleTimeout}: 60 000 ms, Cowboy's. */
 export const DEFAULT_IDLE_TIMEOUT = 60_000;
-/** Keepalive pings are off unless asked for. */
+/** Default {@link UpgradeOptions.keepalive}: `Infinity`, pings are off unless asked for. */
 export const DEFAULT_KEEPALIVE = Infinity;
-/** Default largest message: 1 MiB (Cowboy's `max_frame_size` is unlimited; ws's 100 MiB). */
+/**
+ * Default {@link UpgradeOptions.maxFrameSize}: 1 MiB (Cowboy's `max_frame_size` is unlimited;
+ * ws's 100 MiB), so one peer cannot make the server hold a huge message.
+ */
 export const DEFAULT_MAX_FRAME_SIZE = 1024 * 1024;
-/** Default bytes of frames waiting for a busy handler before reading stops: 1 MiB. */
+/** Default {@link UpgradeOptions.readHighWater}: 1 MiB of frames waiting before reading stops. */
 export const DEFAULT_READ_HIGH_WATER = 1024 * 1024;
-/** Default most infos waiting for a busy handler. */
+/** Default {@link UpgradeOptions.mailboxLimit}: 10 000 infos waiting for a busy handler. */
 export const DEFAULT_MAILBOX_LIMIT = 10_000;
-/** Default policy for one more info to a full mailbox. */
+/** Default {@link UpgradeOptions.mailboxOverflow}: `'drop'`, one more info is refused. */
 export const DEFAULT_MAILBOX_OVERFLOW: MailboxOverflow = 'drop';
 
 /** A connection as `init` asked for it, checked, with defaults. */

@@ -14,20 +14,22 @@ import { encodeInfo } from './codec.js';
 import { crossedFrame, frameBytes } from './crossingFrames.js';
 import { RedisLink, type LinkMetrics } from './link.js';
 import { resolveOptions, type RedisRegistryOptions, type ResolvedOptions } from './options.js';
-import { RemoteRef, RemoteView, type RemoteSender } from './view.js';
+import { RemoteRef, RemoteView } from './view.js';
 import { encode, forEachMessage, stateFields, type NodeState, type WireMessage } from './wire.js';
 
+/** Any connection's ref (shown as `ConnectionRef<unknown>`). @inline */
 type AnyRef = ConnectionRef<unknown>;
 
 /**
- * A `Registry` spanning every node (process) connected to the same Redis: groups, names, info and
- * broadcasts reach connections on other nodes. Connections of this node live in a `LocalRegistry`
- * (delivered to directly, as in process); the other nodes' groups and names are a local view kept
- * current by their membership messages, so `members` and `whereis` never wait for the network.
+ * A {@link rodeo!Registry | Registry} spanning every node (process) connected to the same Redis:
+ * groups, names, info and broadcasts reach connections on other nodes. Connections of this node
+ * live in a `LocalRegistry` (delivered to directly, as in process); the other nodes' groups and
+ * names are a local view kept current by their membership messages, so `members` and `whereis`
+ * never wait for the network.
  * Names are claimed by an atomic script in Redis; a node that stops renewing its lease is dropped
  * by the others within a lease and a heartbeat.
  */
-export class RedisRegistry implements Registry, RemoteSender {
+export class RedisRegistry implements Registry {
   /** This node's id (a prefix of its connections' ids). */
   readonly node: string;
   readonly #options: ResolvedOptions;
@@ -81,7 +83,10 @@ export class RedisRegistry implements Registry, RemoteSender {
   }
 
   /** Counters of cross-node traffic (`dropped` counts what did not go while Redis was away). */
-  get metrics(): LinkMetrics & { readonly nodes: number } {
+  get metrics(): LinkMetrics & {
+    /** Other nodes this node knows of and has not seen go down. */
+    readonly nodes: number;
+  } {
     const { sent, received, dropped, malformed, outages } = this.#link;
     return { sent, received, dropped, malformed, outages, nodes: this.#view.nodes };
   }
@@ -182,7 +187,7 @@ export class RedisRegistry implements Registry, RemoteSender {
     await this.#link.close();
   }
 
-  /** `RemoteSender`: an info for a connection on another node, on that node's channel. */
+  /** The view's `RemoteSender`: an info for another node's connection, on its channel. @internal */
   sendRemote(ref: RemoteRef, info: unknown): boolean {
     const bytes = encodeInfo(this.#options.codec, info);
     return this.#link.publish(this.#channelOf(ref.node), encode('I', [this.node, ref.id], bytes));

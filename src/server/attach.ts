@@ -11,9 +11,11 @@ import { answerPlainRequest, type RequireUpgrade } from './plainRequest.js';
 import type { Registry } from './registry.js';
 import { handleUpgrade } from './upgrade.js';
 
-/** rodeo attached to an existing HTTP server. */
+/** rodeo attached to an existing HTTP server: what {@link attach} returns. */
 export interface RodeoAttachment {
+  /** The registry the attachment's connections use (the one given in the options, or its own). */
   readonly registry: Registry;
+  /** Live counters of the attachment's connections. */
   readonly metrics: Metrics;
   /**
    * Answers a plain (not upgraded) request on one of rodeo's routes as `serve` does — 426 with
@@ -25,13 +27,17 @@ export interface RodeoAttachment {
    */
   readonly requireUpgrade: RequireUpgrade;
   /**
-   * Stops taking upgrades and shuts rodeo's connections down (1001); the HTTP server keeps
-   * running.
+   * Stops taking upgrades and shuts rodeo's connections down (1001, `terminate` with `shutdown`),
+   * as {@link RodeoServer.close} does; resolves once every socket is closed (or destroyed after
+   * `shutdownTimeout`). The HTTP server keeps running; its other listeners get the upgrades (and
+   * CONNECTs) from then on.
    */
   close(): Promise<void>;
 }
 
-/** The servers `attach` takes: `node:http`, `node:https`, and `node:http2` (secure or not). */
+/**
+ * The servers {@link attach} takes: `node:http`, `node:https`, and `node:http2` (secure or not).
+ */
 export type AttachableServer = Server | HttpsServer | AnyHttp2Server;
 
 /**

@@ -23,7 +23,7 @@ type Tracked = ServerHttp2Stream & { [SESSION]?: Counted };
  * closeIdleHttp2Sessions(server, 10_000);
  * ```
  *
- * @param server A `node:http2` server, before it listens.
+ * @param server A `node:http2` server, before it listens (its sessions are watched from then on).
  * @param timeout Milliseconds of silence without streams (longer than a Node timer: no bound).
  */
 export function closeIdleHttp2Sessions(server: AnyHttp2Server, timeout: number): void {

@@ -3,19 +3,31 @@
  * message size limit maps onto ws's own limits.
  */
 
-/** Default outbound bound per connection: 4 MiB waiting in user space. */
+/**
+ * Default {@link ServerOptions.maxQueueBytes}: 4 MiB per connection waiting to be written, past
+ * which a peer that does not read is closed (`backpressure`, 1008).
+ */
 export const DEFAULT_MAX_QUEUE_BYTES = 4 * 1024 * 1024;
 
-/** Default time given to peers to answer a close frame on shutdown (and after any server close). */
+/**
+ * Default {@link ServerOptions.shutdownTimeout}: 5000 ms given to peers to answer a close frame
+ * on shutdown (and after any server close) before their sockets are destroyed.
+ */
 export const DEFAULT_SHUTDOWN_TIMEOUT = 5_000;
 
-/** Default time `init` may take before the upgrade is refused with 503. */
+/** Default {@link ServerOptions.initTimeout}: 10 000 ms for `init` before the upgrade gets 503. */
 export const DEFAULT_INIT_TIMEOUT = 10_000;
 
-/** Default time a client has to send its upgrade request's headers (`serve` only). */
+/**
+ * Default {@link ServeOptions.handshakeTimeout}: 10 000 ms for a client to send its request's
+ * headers (and finish TLS) before `serve` answers 408 or drops it.
+ */
 export const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 
-/** The default most streams (WebSockets and requests) open at once on one connection (Cowboy's). */
+/**
+ * The default most streams (WebSockets and requests) open at once on one HTTP/2 connection of
+ * `serve`: 100, Cowboy's (set `http2: { settings: { maxConcurrentStreams } }` to change it).
+ */
 export const DEFAULT_MAX_CONCURRENT_STREAMS = 100;
 
 /**
@@ -39,7 +51,11 @@ export const MIN_FRAGMENT_BYTES = 64;
 /** ws's own floor (its default of 16 384 fragments) for small `maxFrameSize` values. */
 const MIN_FRAGMENTS = 16 * 1024;
 
-/** The fragment limit for a message size limit (unless the server sets `maxFragments`). */
+/**
+ * The fragment limit for a message size limit (unless the server sets
+ * {@link ServerOptions.maxFragments}): `max(16384, ceil(maxFrameSize / 64))`, or 0 (no limit) for
+ * an unlimited `maxFrameSize`. A message with more fragments ends with `error badsize` (1009).
+ */
 export function fragmentLimit(maxFrameSize: number): number {
   if (!Number.isFinite(maxFrameSize)) return 0; // 0: unlimited, as in ws
   return Math.max(MIN_FRAGMENTS, Math.ceil(maxFrameSize / MIN_FRAGMENT_BYTES));

@@ -3,14 +3,25 @@
  * one is given, because a library must not print on its own.
  */
 
-/** One log method: a structured object first, an optional message second (pino's order). */
+/**
+ * One log method: a structured object first (`id`, `path`, `reason`, `err`, …), an optional
+ * message second (pino's order).
+ */
 export type LogFn = (obj: Record<string, unknown>, msg?: string) => void;
 
-/** A pino-style logger. */
+/**
+ * A pino-style logger: `pino()` itself fits, and so does a small adapter over `console`. rodeo
+ * logs structured objects (connection id, path, reason) and never lets a throwing logger break a
+ * connection.
+ */
 export interface Logger {
+  /** Per-connection detail: opened, hibernated, terminated (with its reason), socket closed. */
   readonly debug: LogFn;
+  /** A process's life: a cluster worker listening, Redis reachable again. */
   readonly info: LogFn;
+  /** Handled trouble: a connection that ended in a crash, Redis unreachable, a worker died. */
   readonly warn: LogFn;
+  /** Failures: a handler error, a `terminate` that threw, an upgrade that failed. */
   readonly error: LogFn;
 }
 

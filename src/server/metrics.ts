@@ -6,17 +6,21 @@ import type { HttpVersion } from '../handler/request.js';
  * plain-object `snapshot()` for exporters.
  */
 
-/** Terminal reasons by type. */
+/** How many connections ended, by {@link TerminateReason} type. */
 export type TerminatedCounts = Readonly<Record<TerminateReason['type'], number>>;
 
 /** Connections by the HTTP version of their handshake (the keys of `UpgradeRequest.httpVersion`). */
 export type UpgradedCounts = Readonly<Record<HttpVersion, number>>;
 
-/** A plain copy of every counter. */
+/** A plain copy of every counter ({@link Metrics.snapshot}), safe to serialize or diff. */
 export interface MetricsSnapshot {
+  /** Connections upgraded and not yet terminated. */
   readonly open: number;
+  /** Messages and control frames received from peers. */
   readonly framesIn: number;
+  /** Frames written to peers (including broadcasts and close frames). */
   readonly framesOut: number;
+  /** How many connections ended, by reason type (`normal`: init answered with plain HTTP). */
   readonly terminated: TerminatedCounts;
   /** Connections upgraded so far, by HTTP version. */
   readonly upgraded: UpgradedCounts;
@@ -30,7 +34,11 @@ export interface MetricsSnapshot {
   readonly infosDropped: number;
 }
 
-/** Live counters of one server or attachment. */
+/**
+ * Live counters of one server or attachment ({@link RodeoServer.metrics},
+ * {@link RodeoAttachment.metrics}): cheap to read at any time, e.g. for a Prometheus exporter.
+ * Every counter starts at zero; all but `open` and `mailboxQueued` only grow.
+ */
 export interface Metrics {
   /** Connections upgraded and not yet terminated. */
   readonly open: number;

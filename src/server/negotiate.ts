@@ -8,6 +8,8 @@ import { headerList, type UpgradeRequest } from '../handler/request.js';
 /**
  * The first of the server's `supported` subprotocols that the peer offered in
  * `Sec-WebSocket-Protocol`, or `undefined`. The server's order wins, so it decides preference.
+ * Pass the result as {@link UpgradeOptions.protocol}; `undefined` accepts with no subprotocol
+ * (or answer {@link respond} if one is required).
  *
  * ```ts
  * init: (req) => upgrade(state, { protocol: chooseProtocol(req, ['v2.chat', 'v1.chat']) })
@@ -25,6 +27,13 @@ export function chooseProtocol(
  * Whether the request's Origin is in `allowed` (exact, case-insensitive; `'*'` allows any). Versions
  * 7 and 8 send `Sec-WebSocket-Origin` instead of `Origin`; both are read. A request without an
  * Origin (a non-browser client) is allowed only by `'*'`.
+ *
+ * Browsers send cookies with a WebSocket handshake from any page, so a server that trusts
+ * cookies must check the Origin (cross-site WebSocket hijacking):
+ *
+ * ```ts
+ * init: (req) => (allowOrigins(req, ['https://example.com']) ? upgrade(state) : respond(403))
+ * ```
  */
 export function allowOrigins(req: UpgradeRequest, allowed: readonly string[]): boolean {
   if (allowed.includes('*')) return true;

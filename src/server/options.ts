@@ -10,11 +10,14 @@ import type { Routes } from './routes.js';
  * @types/ws could not compile. The state built from these options lives in runtime.ts.
  */
 
-/** Options shared by `serve` and `attach`. */
+/** Options shared by {@link serve} and {@link attach}. */
 export interface ServerOptions {
-  /** Path patterns (`/echo`, `/rooms/:room`) to handlers. */
+  /** Path patterns (`/echo`, `/rooms/:room`) to handlers; see {@link Routes}. */
   readonly routes: Routes;
-  /** Names and groups (default: a new `LocalRegistry`). */
+  /**
+   * Names and groups (default: a new {@link LocalRegistry}); a `RedisRegistry` from
+   * `rodeo/redis` spans processes and machines.
+   */
   readonly registry?: Registry;
   /** Any pino-style logger (default: silent). */
   readonly logger?: Logger;
@@ -38,7 +41,7 @@ export interface ServerOptions {
   readonly initTimeout?: number;
 }
 
-/** `ServerOptions` plus where to listen. */
+/** {@link ServerOptions} plus where to listen, timeouts and TLS: the options of {@link serve}. */
 export interface ServeOptions extends ServerOptions {
   /** Port to listen on (default 0: any free port). */
   readonly port?: number;
@@ -65,5 +68,10 @@ export interface ServeOptions extends ServerOptions {
    * requests per connection; `enableConnectProtocol` is always on). Needs `tls`: browsers speak
    * HTTP/2 only over TLS.
    */
-  readonly http2?: boolean | { readonly settings?: Http2Settings };
+  readonly http2?:
+    | boolean
+    | {
+        /** Node's HTTP/2 settings for every connection (`maxConcurrentStreams`, windows, …). */
+        readonly settings?: Http2Settings;
+      };
 }

@@ -14,7 +14,15 @@ import { serializeFrame } from './ws/wsInternals.js';
  * may answer with a promise (it does across processes; in process it answers at once).
  */
 
-/** Where connections find each other. */
+/**
+ * Where connections find each other, Erlang-style: names (`register`/`whereis`), groups
+ * (`join`/`members`, like `pg`), and delivery to them (`send`, `publish`, `broadcast`). Handlers
+ * reach it through their server's {@link RodeoServer.registry} (or a module-level one passed in
+ * {@link ServerOptions.registry}). Every connection leaves its names and groups when it ends, in
+ * time proportional to what it held.
+ *
+ * @sortStrategy source-order
+ */
 export interface Registry {
   /**
    * Names `ref`; `false` if the name is taken. In process the answer comes at once; a registry
@@ -59,14 +67,17 @@ export interface Registry {
   connectionId?(): string;
 }
 
-/** What a registry built on `LocalRegistry` is told when one of its refs ends. */
+/**
+ * What a registry built on {@link LocalRegistry} is told when one of its refs ends
+ * ({@link LocalRegistryOptions.onEnd}): the ref and the names and groups it held, already freed.
+ */
 export type RefEndListener = (
   ref: ConnectionRef<unknown>,
   names: ReadonlySet<string>,
   groups: ReadonlySet<string>,
 ) => void;
 
-/** Options of `LocalRegistry`. */
+/** Options of {@link LocalRegistry}. */
 export interface LocalRegistryOptions {
   /**
    * Called once when a ref that held names or groups ends, after they were freed, with what it
@@ -75,6 +86,7 @@ export interface LocalRegistryOptions {
   readonly onEnd?: RefEndListener;
 }
 
+/** Any connection's ref, whatever its info type (shown as `ConnectionRef<unknown>`). @inline */
 type AnyRef = ConnectionRef<unknown>;
 
 /** What one ref holds: kept per ref so that its end costs O(its own names and groups). */
@@ -95,13 +107,19 @@ export function nextConnectionId(): string {
   return `c${++lastConnectionId}`;
 }
 
-/** The in-process registry (the default). */
+/**
+ * The in-process registry, the default of {@link serve} and {@link attach}: every operation
+ * answers at once, and a connection's end frees its names and groups in time proportional to
+ * them. Refs that were not made by a server here (a test's, another node's) are dropped lazily,
+ * once seen closed.
+ */
 export class LocalRegistry implements Registry {
   readonly #names = new Map<string, AnyRef>();
   readonly #groups = new Map<string, Set<AnyRef>>();
   readonly #held = new WeakMap<AnyRef, Holdings>();
   readonly #onEnd: RefEndListener | undefined;
 
+  /** @param options `onEnd`, for a registry built on this one. */
   constructor(options: LocalRegistryOptions = {}) {
     this.#onEnd = options.onEnd;
   }
@@ -166,8 +184,16 @@ export class LocalRegistry implements Registry {
     return held === undefined || ref.closed ? [] : [...held.groups];
   }
 
-  /** The names and groups `ref` holds here (empty sets if none). */
-  holdingsOf(ref: AnyRef): { names: ReadonlySet<string>; groups: ReadonlySet<string> } {
+  /**
+   * The names and groups `ref` holds here (empty sets if none), for a registry built on this one:
+   * live views, which change as `ref` registers, joins and leaves.
+   */
+  holdingsOf(ref: AnyRef): {
+    /** The names `ref` is registered under. */
+    names: ReadonlySet<string>;
+    /** The groups `ref` is a member of. */
+    groups: ReadonlySet<string>;
+  } {
     return this.#held.get(ref) ?? NOTHING_HELD;
   }
 
@@ -185,7 +211,11 @@ export class LocalRegistry implements Registry {
     return this.writeSerialized(group, serializeBroadcast(frame));
   }
 
-  /** Writes an already serialized frame to every local member (a broadcast from another node). */
+  /**
+   * Writes an already serialized frame to every local member (a broadcast from another node).
+   *
+   * @internal
+   */
   writeSerialized(group: string, serialized: SerializedFrame): number {
     let count = 0;
     for (const ref of this.members(group)) {

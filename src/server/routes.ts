@@ -7,7 +7,16 @@ import { RodeoError } from '../handler/errors.js';
  * `/rooms/:room` can coexist whatever the declaration order.
  */
 
-/** Paths to handlers. Keys start with `/`; a `:name` segment captures one path segment. */
+/**
+ * Paths to handlers. Keys start with `/`; a `:name` segment captures one path segment, decoded,
+ * into {@link UpgradeRequest.params}. Exact segments win over parameters whatever the order, so
+ * `/rooms/new` and `/rooms/:room` can coexist; the query string is not part of the match. A
+ * malformed pattern or a value without `init` throws `RODEO_ERR_INVALID_OPTION` at start-up.
+ *
+ * ```ts
+ * const routes: Routes = { '/echo': echo, '/rooms/:room': room };
+ * ```
+ */
 export type Routes = Readonly<Record<string, AnyHandler<unknown, unknown>>>;
 
 /** A successful match. */

@@ -20,24 +20,34 @@ import type { ServeOptions } from './options.js';
 import { createRuntime, type ServerRuntime } from './runtime.js';
 import type { Registry } from './registry.js';
 
-/** The Node server behind `serve`: HTTP, HTTPS, or HTTP/2 with HTTP/1.1 (`tls` and `http2`). */
+/**
+ * The Node server behind {@link serve}: HTTP, HTTPS, or HTTP/2 with HTTP/1.1 (`tls` and `http2`).
+ */
 export type ServedServer = Server | HttpsServer | Http2SecureServer;
 
-/** A running rodeo server. */
+/** A running rodeo server: what {@link serve} resolves to. */
 export interface RodeoServer {
   /**
    * `http://HOST:PORT` of the bound address, `https://…` with `tls` (clients use `ws://` or
    * `wss://`).
    */
   readonly url: string;
+  /** The port it listens on: the one asked for, or the one the system chose for port 0. */
   readonly port: number;
   /** `http.Server`; with `tls`, an `Http2SecureServer` (or an `https.Server` with `http2: false`). */
   readonly httpServer: ServedServer;
+  /**
+   * The registry the server's connections use ({@link ServerOptions.registry}, or its own
+   * {@link LocalRegistry}): how the rest of the application finds and messages them.
+   */
   readonly registry: Registry;
+  /** Live counters of the server's connections. */
   readonly metrics: Metrics;
   /**
-   * Stops accepting, closes every connection with 1001 after flushing (then GOAWAY to HTTP/2
-   * connections), then closes the server.
+   * Stops accepting, answers upgrades still waiting for `init` with 503, closes every connection
+   * with 1001 after what its handler returned, waits up to `shutdownTimeout` for the peers'
+   * replies and destroys the rest (then GOAWAY to HTTP/2 connections), runs every `terminate`,
+   * then closes the server. Calling it again returns the same promise.
    */
   close(): Promise<void>;
 }

@@ -33,6 +33,7 @@ export class StreamResetError extends RodeoError {
   /** The RST_STREAM's error code (RFC 9113 §7), e.g. 8 for `CANCEL`. */
   readonly http2Code: number;
 
+  /** @param http2Code The RST_STREAM's error code; the message names it (`CANCEL`, …). */
   constructor(http2Code: number) {
     const name = HTTP2_ERROR_NAMES[http2Code] ?? `0x${http2Code.toString(16)}`;
     super('RODEO_ERR_STREAM_RESET', `the peer reset the HTTP/2 stream (${name})`);

@@ -5,7 +5,10 @@ import { deepStrictEqual } from 'node:assert/strict';
  * difference between a Node `Buffer` and a plain `Uint8Array` with the same bytes.
  */
 
-/** Replaces errors by `{ name, message, code? }` and byte arrays by plain `Uint8Array`s, deeply. */
+/**
+ * Replaces errors by `{ name, message, code? }` and byte arrays by plain `Uint8Array`s, deeply:
+ * what {@link stackFreeEqual} compares, and handy to print an output or compare it yourself.
+ */
 export function normalize(value: unknown): unknown {
   if (value instanceof Error) {
     const { code } = value as { code?: unknown };
@@ -23,7 +26,11 @@ export function normalize(value: unknown): unknown {
   return value;
 }
 
-/** Throws an assertion error unless both sides are equal after `normalize`. */
+/**
+ * Throws an assertion error unless both sides are equal after {@link normalize}: the default
+ * comparison of {@link marbles}, so a crash's error matches `new RodeoError(code, message)`
+ * whatever its stack, and a received `Buffer` matches the `Uint8Array` you expect.
+ */
 export function stackFreeEqual(actual: unknown, expected: unknown): void {
   deepStrictEqual(normalize(actual), normalize(expected));
 }

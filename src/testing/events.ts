@@ -12,7 +12,11 @@ import { reasons, type ProtocolError, type TerminateReason } from '../handler/re
  * frames sent (`text('hi')`, `binary(bytes)`, `ping()`), so input and expected output read alike.
  */
 
-/** What a marble value of a connection's input may be: a frame, or an event. */
+/**
+ * What a marble value of a connection's input may be: a frame (`text('hi')`), or
+ * an event ({@link info}, {@link peerClose}, …). {@link toEvent} turns it into a
+ * {@link rodeo!ConnectionEvent | ConnectionEvent}.
+ */
 export type TestInput<I> = InFrame | ConnectionEvent<I>;
 
 /** An info message arriving in the mailbox. */
@@ -25,12 +29,12 @@ export function peerClose(code?: number, reason = ''): EndEvent {
   return ended(reasons.remote(code, reason));
 }
 
-/** The TCP connection closed without a close frame. */
+/** The connection went away without a close frame (`error closed`: nothing is sent). */
 export function socketClosed(): EndEvent {
   return ended(reasons.error('closed'));
 }
 
-/** The socket failed. */
+/** The socket failed with `cause` (`error other`: nothing is sent). */
 export function socketError(cause: unknown): EndEvent {
   return ended(reasons.socketError(cause));
 }
@@ -40,22 +44,25 @@ export function protocolError(error: ProtocolError): EndEvent {
   return ended(reasons.error(error));
 }
 
-/** The server is shutting down. */
+/** The server is shutting down (`shutdown`: the server sends 1001). */
 export function shutdown(): EndEvent {
   return ended(reasons.shutdown);
 }
 
-/** The outbound queue passed its bound. */
+/** The outbound queue passed its bound (`backpressure`, outbound: the server sends 1008). */
 export function backpressure(): EndEvent {
   return ended(reasons.backpressure);
 }
 
-/** Any end event. */
+/** Any end event, for a reason the other helpers do not cover (e.g. `reasons.mailboxFull`). */
 export function ended(reason: TerminateReason): EndEvent {
   return { type: 'end', reason };
 }
 
-/** The terminal notification expected at the end of an output marble. */
+/**
+ * The terminal notification expected at the end of an output marble, with the
+ * {@link rodeo!shutdownReason | shutdownReason} if the handler set one.
+ */
 export function terminal(reason: TerminateReason, shutdownReason?: unknown): TerminalNotification {
   return shutdownReason === undefined
     ? { type: 'terminal', reason }

@@ -6,9 +6,12 @@ import { stackFreeEqual } from './equality.js';
 import { runConnection, type RunOptions } from './runConnection.js';
 import type { TestInput } from './events.js';
 
-/** `TestScheduler.run`'s helpers, plus `connect` to run a handler on marble input. */
+/**
+ * `TestScheduler.run`'s helpers (`cold`, `hot`, `expectObservable`, …), plus `connect` to run a
+ * handler on marble input.
+ */
 export interface MarbleHelpers extends RunHelpers {
-  /** `runConnection` with the test scheduler as the time source. */
+  /** {@link runConnection} with the test scheduler as the time source. */
   connect<S, I>(
     handler: AnyHandler<S, I>,
     input$: Observable<TestInput<I>>,
@@ -16,7 +19,10 @@ export interface MarbleHelpers extends RunHelpers {
   ): Observable<ConnectionOutput>;
 }
 
-/** A `TestScheduler` that compares with `stackFreeEqual`. */
+/**
+ * A `TestScheduler` that compares with {@link stackFreeEqual} (or your own assertion), for
+ * running `TestScheduler.run` yourself or passing to {@link marbles}.
+ */
 export function createTestScheduler(
   assertEqual: (actual: unknown, expected: unknown) => void = stackFreeEqual,
 ): TestScheduler {

@@ -10,7 +10,10 @@ import { OutputPort } from '../operators/outputPort.js';
 import { testContext, type TestContextOptions } from './context.js';
 import { terminal, toEvent, type TestInput } from './events.js';
 
-/** How `runConnection` sets a connection up. */
+/**
+ * How {@link runConnection} sets a connection up: the test context's fields (the request `init`
+ * gets, the negotiated values), plus state and timing overrides.
+ */
 export interface RunOptions<S> extends TestContextOptions {
   /** Skip `init` and start from this state (needed when `init` is asynchronous). */
   readonly state?: S;
@@ -18,7 +21,12 @@ export interface RunOptions<S> extends TestContextOptions {
   readonly idleTimeout?: number;
   /** Overrides the keepalive interval `init` chose. */
   readonly keepalive?: number;
+  /**
+   * Time source for the engine (default `asyncScheduler`); {@link marbles}' `connect` passes the
+   * `TestScheduler`, so idle timeouts and keepalive pings run in virtual time.
+   */
   readonly scheduler?: SchedulerLike;
+  /** Told about crashes (`init`'s too) and errors thrown by `terminate`, e.g. to fail a test. */
   readonly onError?: ErrorReporter;
 }
 
