@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ConnectionRef } from '../handler/context.js';
 import { RodeoError } from '../handler/errors.js';
 import type { OutFrame } from '../handler/frames.js';
+import { safeLog } from '../server/logger.js';
 import { outletOf } from '../server/outlets.js';
 import {
   LocalRegistry,
@@ -234,7 +235,10 @@ export class RedisRegistry implements Registry {
       [...this.#local.holdingsOf(ref).names].map(async (name) => {
         if (await this.#cluster.claim(name, ref.id)) return;
         this.#local.unregister(name, ref);
-        this.#options.logger.warn(
+        // A throwing logger must not keep the node from saying hello below.
+        safeLog(
+          this.#options.logger,
+          'warn',
           { name, id: ref.id },
           'name taken by another node during an outage',
         );
