@@ -10,7 +10,7 @@ const APP = 'https://app.example';
 const hour = (): number => Date.now() + 3_600_000;
 const identities = new Map<string, () => Identity>([
   ['ann-token', () => ({ user: 'ann', roles: ['read'], expiresAt: hour() })],
-  ['ann-short', () => ({ user: 'ann', roles: ['read'], expiresAt: Date.now() + 200 })],
+  ['ann-short', () => ({ user: 'ann', roles: ['read'], expiresAt: Date.now() + 500 })],
   ['bob-token', () => ({ user: 'bob', roles: ['read', 'write'], expiresAt: hour() })],
   ['cy-token', () => ({ user: 'cy', roles: [], expiresAt: hour() })],
   ['old-token', () => ({ user: 'ann', roles: ['read'], expiresAt: Date.now() - 1 })],
@@ -134,7 +134,8 @@ describe('authentication in init, over real sockets', () => {
 describe('a long connection, over real sockets', () => {
   it(`closes with ${TOKEN_EXPIRED} once the token expires`, async () => {
     const { server } = await start();
-    const { socket } = await connect(server, '/notes?access_token=ann-short');
+    const { status, socket } = await connect(server, '/notes?access_token=ann-short');
+    expect(status).toBe(101);
     const [code, reason] = (await once(socket, 'close')) as [number, Buffer];
     expect([code, String(reason)]).toEqual([TOKEN_EXPIRED, 'token expired']);
   });
