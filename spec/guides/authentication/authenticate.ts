@@ -41,7 +41,14 @@ export async function authenticate(
   }
   if (!identity.roles.includes('read')) return refuse(403, 'not allowed');
   const session: Session = { identity, refusals: 0, expiry: null };
-  return upgrade(session, { idleTimeout: 60_000, keepalive: 25_000 });
+  return upgrade(session, { idleTimeout: 60_000, keepalive: 25_000, reqFilter: withoutSecrets });
+}
+
+/** What the connection keeps of its request (`ctx.req`, `terminate`): no token, in any place. */
+function withoutSecrets(req: UpgradeRequest): UpgradeRequest {
+  const kept = (name: string): boolean => name !== 'authorization' && name !== 'cookie';
+  const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => kept(name)));
+  return { ...req, url: req.path, query: {}, headers };
 }
 
 /** Browsers always send an Origin; a request without one is a program, not a hijacked page. */

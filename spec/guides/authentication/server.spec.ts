@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { reasons, serve, type RodeoServer, type TerminateReason } from 'rodeo';
+import { reasons, serve, type RodeoServer, type TerminateReason, type UpgradeRequest } from 'rodeo';
 import type { Identity, TokenStore } from './credentials.js';
 import { authHandler, TOKEN_EXPIRED } from './handler.js';
 
@@ -24,17 +24,24 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-/** A server with the handler on `/notes`, and the reasons its connections ended with. */
+/** How a connection ended, and what it kept of its request. */
+interface Ended {
+  readonly reason: TerminateReason;
+  readonly req: UpgradeRequest;
+}
+
+/** A server with the handler on `/notes`; `ended` resolves with the first connection's end. */
 async function start(
   store = tokens,
   initTimeout?: number,
-): Promise<{ server: RodeoServer; ended: TerminateReason[] }> {
-  const ended: TerminateReason[] = [];
+): Promise<{ server: RodeoServer; ended: Promise<Ended> }> {
+  let end: (ended: Ended) => void = () => undefined;
+  const ended = new Promise<Ended>((resolve) => (end = resolve));
   const handler = authHandler({ tokens: store, allowedOrigins: [APP] });
   const observed: typeof handler = {
     ...handler,
     terminate: (reason, req, state) => {
-      ended.push(reason);
+      end({ reason, req });
       handler.terminate?.(reason, req, state);
     },
   };
@@ -105,7 +112,7 @@ describe('authentication in init, over real sockets', () => {
     const { server, ended } = await start();
     const { status, body } = await connect(server, '/notes?access_token=cy-token');
     expect([status, body]).toEqual([403, 'not allowed\n']);
-    expect(ended).toEqual([reasons.normal]); // a plain HTTP answer: terminate gets normal
+    expect((await ended).reason).toEqual(reasons.normal); // a plain HTTP answer
   });
 
   it('answers 403 to a page of another origin, even with a valid cookie', async () => {
@@ -125,13 +132,25 @@ describe('authentication in init, over real sockets', () => {
     const slow = await start({ lookup: () => never }, 100);
     const late = await connect(slow.server, '/notes?access_token=ann-token');
     expect(late.status).toBe(503);
-    expect(slow.ended).toEqual([
+    expect((await slow.ended).reason).toEqual(
       reasons.crash('init', expect.objectContaining({ code: 'RODEO_ERR_INIT_TIMEOUT' })),
-    ]);
+    );
   });
 });
 
 describe('a long connection, over real sockets', () => {
+  it('keeps no credentials in the request it holds (ctx.req, terminate)', async () => {
+    const { server, ended } = await start();
+    const headers = { Authorization: 'Bearer ann-token', Cookie: 'session=ann-token' };
+    const { socket } = await connect(server, '/notes?access_token=ann-token', { headers });
+    socket.close(1000);
+    const { reason, req } = await ended;
+    expect(reason).toEqual(reasons.remote(1000));
+    expect(req).toMatchObject({ url: '/notes', path: '/notes', query: {} });
+    expect(req.headers).not.toHaveProperty('authorization');
+    expect(req.headers).not.toHaveProperty('cookie');
+  });
+
   it(`closes with ${TOKEN_EXPIRED} once the token expires`, async () => {
     const { server } = await start();
     const { status, socket } = await connect(server, '/notes?access_token=ann-short');
