@@ -5,7 +5,7 @@ export interface Settings {
   readonly quick: boolean;
   /**
    * Pin the server to core 0 and the loader to core 1. Off by default: on this VM a wake-up across
-   * cores costs hundreds of µs, which swamps latency-bound scenarios (see the Performance section of README.md).
+   * cores costs hundreds of µs, which swamps latency-bound scenarios (see docs/performance.md).
    */
   readonly pin: boolean;
   /** tsc output the Node servers and the loader run from; `null`: through tsx. */

@@ -155,7 +155,7 @@ export function formatValue(value: number, unit: string): string {
   return `${Math.round(value)}`;
 }
 
-/** The Performance section for the README: table, chart, CPU, goals, machine and command. */
+/** The measured part of docs/performance.md: table, chart, CPU, goals, machine and command. */
 export function markdownSection(summary: Summary): string {
   const missing = absentLines(summary);
   return [

@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   if (json) out(JSON.stringify(summary));
 }
 
-/** Prints the tables and goals, and writes `latest.md` (the README section) and `ratios.svg`. */
+/** Prints the tables and goals, and writes `latest.md` (the tables of docs/performance.md) and `ratios.svg`. */
 function publish(summary: Summary, out: (line: string) => void): void {
   writeFileSync(`${RESULTS}ratios.svg`, ratioChart(summary));
   writeFileSync(`${RESULTS}latest.md`, markdownSection(summary));
@@ -137,7 +137,9 @@ function publish(summary: Summary, out: (line: string) => void): void {
   for (const line of goalLines(summary)) out(line);
   const missing = absentLines(summary);
   if (missing.length > 0) out(`\nabsent:\n${missing.map((l) => `  ${l}`).join('\n')}`);
-  out(`\nwrote bench/results/latest.md (README section) and ratios.svg; took ${summary.seconds} s`);
+  out(
+    `\nwrote bench/results/latest.md (for docs/performance.md) and ratios.svg; took ${summary.seconds} s`,
+  );
 }
 
 /** Whether this checkout's rodeo has its server yet. */

@@ -17,7 +17,9 @@ describe('the TypeScript shown in the README and docs/', () => {
       const file = block.file ?? '';
       expect(file.startsWith('spec/'), `${file} is not under spec/`).toBe(true);
       expect(existsSync(join(root, file)), `${file} does not exist`).toBe(true);
-      expect(block.code).toBe(readFileSync(join(root, file), 'utf8'));
+      expect(block.code, 'out of date: npm run docs:code').toBe(
+        readFileSync(join(root, file), 'utf8'),
+      );
       expect(runsInTheSuite(file), `no spec next to ${file} imports it`).toBe(true);
     },
   );

@@ -31,7 +31,9 @@ export function codeBlocksOf(document: string): CodeBlock[] {
     if (lines[index] !== '```ts') continue;
     const end = lines.indexOf('```', index + 1);
     if (end < 0) throw new Error(`${document}:${index + 1}: unterminated code block`);
-    const file = marker.exec(lines[index - 1] ?? '')?.[1];
+    // Prettier puts a blank line between an HTML comment and the fence.
+    const above = lines[index - 1] === '' ? lines[index - 2] : lines[index - 1];
+    const file = marker.exec(above ?? '')?.[1];
     const code = lines.slice(index + 1, end).join('\n') + '\n';
     blocks.push({ document, line: index + 1, file, code });
     index = end;
@@ -53,12 +55,18 @@ export function userDocuments(): string[] {
   return documents.sort();
 }
 
-/** Whether vitest runs `file`: it is a spec, or a spec in its folder imports it. */
+/**
+ * Whether vitest runs `file`: it is a spec, or a spec in its folder imports it (`from './x.js'`)
+ * or runs it as a program (`'./x.ts'`).
+ */
 export function runsInTheSuite(file: string): boolean {
   if (file.endsWith('.spec.ts')) return true;
   const folder = join(root, file, '..');
-  const name = relative(folder, join(root, file)).replace(/\.ts$/, '.js');
+  const name = relative(folder, join(root, file));
+  const imported = `from './${name.replace(/\.ts$/, '.js')}'`;
+  const spawned = `'./${name}'`;
   return readdirSync(folder)
     .filter((entry) => entry.endsWith('.spec.ts'))
-    .some((spec) => readFileSync(join(folder, spec), 'utf8').includes(`from './${name}'`));
+    .map((spec) => readFileSync(join(folder, spec), 'utf8'))
+    .some((spec) => spec.includes(imported) || spec.includes(spawned));
 }

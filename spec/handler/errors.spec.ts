@@ -15,8 +15,8 @@ describe('error registry', () => {
     expect(new RodeoError('RODEO_ERR_JSON_DECODE', 'x').closeCode).toBeNull();
   });
 
-  it('documents every code in the README', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  it('documents every code in docs/errors.md', () => {
+    const readme = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
     for (const code of Object.keys(ErrorCodes)) expect(readme).toContain(`\`${code}\``);
   });
 });

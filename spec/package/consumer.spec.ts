@@ -88,6 +88,7 @@ describe('the packed package in a new project', () => {
       await compile();
       const child = spawn(process.execPath, ['out/main.js'], {
         cwd: project,
+        env: { ...process.env, PORT: '0' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       app = child;

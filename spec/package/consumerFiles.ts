@@ -1,7 +1,7 @@
 /**
  * The project consumer.spec.ts installs the tarball into: a strict TypeScript ESM program made of
- * the README's first example (spec/readme/example.spec.ts, which the README shows verbatim) and
- * `serve`, and a CommonJS file that requires every entry point the package exports.
+ * the README's first example (spec/readme: the counter handler, its marble tests and its server,
+ * which the README shows verbatim), and a CommonJS file that requires every entry point the package exports.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -56,24 +56,25 @@ export function it(name: string, body: () => void): void {
 }
 `;
 
-/** The README's handler, served. */
-const MAIN = `import { serve } from 'rodeo';
-import { counter } from './example.js';
-
-const server = await serve({ port: 0, routes: { '/count': counter } });
-console.log(\`listening on \${server.url}\`);
+/** The README's marble tests, then its server (run with `PORT=0`). */
+const MAIN = `import './counter.spec.js';
+import './server.js';
 `;
 
 /** The consumer project's files, by path. */
 export function consumerFiles(): Record<string, string> {
-  const example = readFileSync(new URL('../readme/example.spec.ts', import.meta.url), 'utf8');
-  if (!example.includes(` from 'vitest';`))
+  const readme = (file: string): string =>
+    readFileSync(new URL(`../readme/${file}`, import.meta.url), 'utf8');
+  const tests = readme('counter.spec.ts');
+  if (!tests.includes(` from 'vitest';`))
     throw new Error('the README example no longer uses vitest');
   return {
     'package.json': JSON.stringify({ name: 'rodeo-consumer', private: true, type: 'module' }),
     'tsconfig.json': JSON.stringify(TSCONFIG),
     'tests.ts': TESTS,
-    'example.ts': example.replace(` from 'vitest';`, ` from './tests.js';`),
+    'counter.ts': readme('counter.ts'),
+    'counter.spec.ts': tests.replace(` from 'vitest';`, ` from './tests.js';`),
+    'server.ts': readme('server.ts'),
     'main.ts': MAIN,
     'require.cts': requireEveryEntryPoint(),
   };

@@ -1,17 +1,7 @@
 import { describe, it } from 'vitest';
-import { close, ok, reasons, reply, stop, text, upgrade, type Handler } from 'rodeo';
+import { close, reasons, text } from 'rodeo';
 import { marbles, terminal } from 'rodeo/testing';
-
-/** Numbers each text message, stops on "bye", and gives up after 30 s of silence. */
-export const counter: Handler<number> = {
-  init: () => upgrade(0, { idleTimeout: 30_000 }),
-  websocketHandle: (frame, count) => {
-    if (frame.type !== 'text') return ok(count);
-    if (frame.data === 'bye') return stop(count);
-    return reply(text(`${count + 1}: ${frame.data}`), count + 1);
-  },
-  websocketInfo: (_info: never, count) => ok(count),
-};
+import { counter } from './counter.js';
 
 describe('counter', () => {
   it('numbers each message and stops on bye', () => {
