@@ -20,7 +20,12 @@ describe('per-message authorization', () => {
     const scheduler = createTestScheduler();
     const handler = authHandler({ tokens: noTokens, allowedOrigins: [], scheduler });
     marbles(({ cold, expectObservable, connect }) => {
-      const input = cold('-w-r-x-p', { w: write, r: read, x: text('{}'), p: peerClose(1000) });
+      const input = cold('-w-r-x-p', {
+        w: write,
+        r: read,
+        x: text('{"action":"constructor"}'),
+        p: peerClose(1000),
+      });
       expectObservable(connect(handler, input, { state: session() })).toBe('-f-d-b-(t|)', {
         f: json({ type: 'error', code: 'forbidden', action: 'write' }),
         d: json({ type: 'done', action: 'read', user: 'ann' }),

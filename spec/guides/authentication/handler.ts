@@ -35,8 +35,11 @@ export const MAX_REFUSALS = 3;
 /** How long a token refresh may wait for the token backend. */
 export const LOOKUP_TIMEOUT = 5_000;
 
-/** The role each action needs. */
-const NEEDS: Readonly<Record<string, Role>> = { read: 'read', write: 'write' };
+/** The role each action needs (a Map: `"constructor"` must not find `Object`'s). */
+const NEEDS: ReadonlyMap<unknown, Role> = new Map([
+  ['read', 'read'],
+  ['write', 'write'],
+]);
 
 /**
  * A handler that lets only authenticated users in (`authenticate`), checks every action against
@@ -64,8 +67,9 @@ export function authHandler(
     session: Session,
     ctx: ConnectionContext<ExpiryCheck>,
   ): Result<Session> => {
-    if (typeof token !== 'string')
+    if (typeof token !== 'string') {
       return reply(json({ type: 'error', code: 'bad_request' }), session);
+    }
     return from(options.tokens.lookup(token)).pipe(
       timeout({ first: LOOKUP_TIMEOUT, scheduler }),
       map((identity) => {
@@ -87,7 +91,7 @@ export function authHandler(
       if (frame.type !== 'text') return ok(session);
       const { action, token } = parse(frame.data);
       if (action === 'refresh') return refresh(token, session, ctx);
-      const role = typeof action === 'string' ? NEEDS[action] : undefined;
+      const role = NEEDS.get(action);
       if (role === undefined) return reply(json({ type: 'error', code: 'bad_request' }), session);
       if (session.identity.roles.includes(role)) {
         const { user } = session.identity;
