@@ -95,7 +95,7 @@ describe('health checks and shutdown', () => {
     expect([plain.status, plain.headers.get('upgrade')]).toEqual([426, 'websocket']);
   });
 
-  it('on SIGTERM fails health checks, then closes every WebSocket with 1001', async () => {
+  it('on SIGTERM fails health checks, serves while draining, then closes with 1001', async () => {
     const { app, port } = await startApp({ drainDelay: 1_000 });
     const signals = new EventEmitter();
     shutdownOnSignal(app, signals);
@@ -104,8 +104,10 @@ describe('health checks and shutdown', () => {
     signals.emit('SIGTERM');
     const health = await fetch(`http://127.0.0.1:${front}/healthz`);
     expect(health.status).toBe(503);
-    const [code] = (await once(socket, 'close')) as [number];
-    expect(code).toBe(1001);
+    const late = await open(front); // while draining, new connections are still served
+    expect(late.greeting).toBe(`hello ${CLIENT}`);
+    const codes = await Promise.all([socket, late.socket].map((ws) => once(ws, 'close')));
+    expect(codes.map(([code]) => code as number)).toEqual([1001, 1001]);
     await app.shutdown();
     expect(app.server.listening).toBe(false);
   });
