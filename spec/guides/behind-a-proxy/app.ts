@@ -21,7 +21,10 @@ export interface App {
   shutdown(): Promise<void>;
 }
 
-/** Greets each connection with the client's address, then echoes. */
+/**
+ * Greets each connection with the client's address, then echoes. A silent client is pinged every
+ * `keepalive` ms, and one that has not answered by the next ping is closed (`timeout`).
+ */
 export function whoami(options: AppOptions): Handler<string> {
   return {
     init: (req) =>
