@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { firstValueFrom, of, toArray } from 'rxjs';
-import { binary, ok, reasons, request, respond, text, upgrade, type Handler } from 'rodeo';
+import {
+  binary,
+  close,
+  ok,
+  reasons,
+  reply,
+  request,
+  respond,
+  text,
+  upgrade,
+  type Handler,
+} from 'rodeo';
 import {
   backpressure,
   createTestScheduler,
@@ -80,13 +91,33 @@ describe('runConnection', () => {
     websocketInfo: (_i, n) => ok(n),
   };
 
-  it('refuses an async init unless a state is given', async () => {
+  it('refuses an async init unless its answer or a state is given', async () => {
     const asyncInit: Handler<number> = { ...base, init: async () => upgrade(0) };
-    await expect(firstValueFrom(runConnection(asyncInit, of()))).rejects.toThrow(/pass `state`/);
+    await expect(firstValueFrom(runConnection(asyncInit, of()))).rejects.toThrow(/as `init`/);
     const out = await firstValueFrom(
       runConnection(asyncInit, of(binary(Uint8Array.of(1))), { state: 5 }).pipe(toArray()),
     );
     expect(out).toEqual([terminal(reasons.error('closed'))]);
+  });
+
+  it("plans from an async init's awaited answer: its state and idle timeout", () => {
+    const strict: Handler<number> = {
+      ...base,
+      init: async () => upgrade(7, { idleTimeout: 10 }),
+      websocketHandle: (frame, n) => (frame.type === 'text' ? reply(text(`${n}`), n + 1) : ok(n)),
+    };
+    const testScheduler = createTestScheduler();
+    testScheduler.run(({ cold, expectObservable }) => {
+      const answer = upgrade(7, { idleTimeout: 10 });
+      const input = cold('-a', { a: text('hi') });
+      expectObservable(
+        runConnection(strict, input, { init: answer, scheduler: testScheduler }),
+      ).toBe('-x 9ms (zt|)', {
+        x: text('7'),
+        z: close(1000),
+        t: terminal(reasons.timeout),
+      });
+    });
   });
 
   it('answers plain HTTP init with terminal normal and terminate(normal)', async () => {

@@ -60,7 +60,9 @@ export interface UpgradeOptions {
    * Bytes of received frames that may wait for a busy handler (an asynchronous result in flight)
    * before rodeo stops reading the socket, so TCP pushes back on the peer (default 1 MiB). Each
    * frame counts its payload plus 256 bytes, about what a waiting frame costs besides it. Reading
-   * resumes once the waiting frames are below half of it. Frames are never dropped.
+   * resumes once the waiting frames are below half of it. Frames are never dropped. Callback
+   * handlers only: a pipeline handler takes frames as they come (it pauses reading with
+   * `active(false)`), so this option does nothing for it.
    */
   readonly readHighWater?: number;
   /**
@@ -72,7 +74,7 @@ export interface UpgradeOptions {
    * What happens to an info sent while `mailboxLimit` infos wait: `'drop'` (default) refuses it —
    * `ref.send` returns `false` and the server counts it in `metrics.infosDropped`; `'close'` ends
    * the connection with `backpressure` (queue `mailbox`, close code 1013), like Erlang's
-   * `max_heap_size` kill.
+   * `max_heap_size` kill. Callback handlers only, like `mailboxLimit`.
    */
   readonly mailboxOverflow?: MailboxOverflow;
   /** Offer permessage-deflate to a peer that asks for it (default `false`). */

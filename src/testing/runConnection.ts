@@ -1,7 +1,7 @@
 import { Observable, type SchedulerLike } from 'rxjs';
 import type { ConnectionRef } from '../handler/context.js';
 import type { ConnectionOutput } from '../handler/events.js';
-import { upgrade, type AnyHandler } from '../handler/handler.js';
+import { upgrade, type AnyHandler, type InitResult } from '../handler/handler.js';
 import { request, type UpgradeRequest } from '../handler/request.js';
 import { resolveSetup } from '../operators/connection.js';
 import { Engine, type ConnectionPhase, type ErrorReporter } from '../operators/engine.js';
@@ -15,8 +15,14 @@ import { terminal, toEvent, type TestInput } from './events.js';
  * gets, the negotiated values), plus state and timing overrides.
  */
 export interface RunOptions<S> extends TestContextOptions {
-  /** Skip `init` and start from this state (needed when `init` is asynchronous). */
+  /** Skip `init` and start from this state, with the default options. */
   readonly state?: S;
+  /**
+   * Skip calling `init` and plan the connection from this answer instead, options included — the
+   * way to test a handler whose `init` is asynchronous: `{ init: await handler.init(req) }`.
+   * Checked as the server checks `init`'s answer (a `respond` ends with `terminal(normal)`).
+   */
+  readonly init?: InitResult<S>;
   /** Overrides the idle timeout `init` chose. */
   readonly idleTimeout?: number;
   /** Overrides the keepalive interval `init` chose. */
@@ -99,18 +105,23 @@ export function runConnection<S, I>(
   });
 }
 
-/** `init`'s decision, or a plan with the default options when `state` skips `init`. */
+/** `init`'s decision: from its given answer, from `state` with the default options, or by calling it. */
 function decide<S, I>(
   handler: AnyHandler<S, I>,
   req: UpgradeRequest,
   options: RunOptions<S>,
 ): ConnectionDecision<S> {
+  if (options.init !== undefined) {
+    return decideConnection<S>({ type: 'ok', result: options.init as InitResult<unknown> }, req);
+  }
   if ('state' in options) {
     return decideConnection<S>({ type: 'ok', result: upgrade(options.state) }, req);
   }
   const started = startInit(handler as AnyHandler<unknown, unknown>, req);
   if (started instanceof Promise) {
-    throw new TypeError('init returned a Promise: pass `state` to runConnection to skip init');
+    throw new TypeError(
+      'init returned a Promise: pass its awaited answer as `init` (or a `state`) to runConnection',
+    );
   }
   return decideConnection<S>(started, req);
 }
