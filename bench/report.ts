@@ -91,7 +91,7 @@ export function cpuPerOpRows(summary: Summary): string[][] {
   return lines;
 }
 
-/** The goals of the issue, met or not. */
+/** The project's performance goals, met or not. */
 export function goalLines(summary: Summary): string[] {
   return summary.scenarios.flatMap((sc) =>
     sc.goals.map((g) => {
@@ -174,7 +174,7 @@ export function markdownSection(summary: Summary): string {
     '',
     markdownTable(cpuPerOpRows(summary)),
     '',
-    'Goals of the issue on this run:',
+    'Performance goals on this run:',
     '',
     ...goalLines(summary).map((l) => `- ${l}`),
     ...(missing.length > 0 ? ['', 'Absent rows:', '', ...missing.map((l) => `- ${l}`)] : []),

@@ -1,6 +1,6 @@
 /**
  * Runs one scenario: servers alternated A B A B … over several rounds, medians per row, ratios of
- * every rodeo row to every other row, and the issue's goals checked on those ratios.
+ * every rodeo row to every other row, and the performance goals checked on those ratios.
  */
 import { loadavg } from 'node:os';
 import type { Settings } from '../config.js';

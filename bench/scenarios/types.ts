@@ -28,7 +28,7 @@ export interface Measurement {
   readonly extra?: Readonly<Record<string, number>>;
 }
 
-/** A ratio the issue sets a goal for. */
+/** A ratio with a performance goal. */
 export interface Goal {
   readonly numerator: string;
   readonly denominator: string;

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import type { OutFrame } from '../../handler/frames.js';
 import type { SendOutcome } from '../../operators/port.js';
 import { wsMessageLimits } from '../limits.js';
+import { writeDataFrame } from './dataFrames.js';
 import { ReceivedText } from './receivedText.js';
 import { forwardSocketEvents } from './socketEvents.js';
 import type { SerializedFrame, SerializedOutcome, Transport, TransportSink } from '../transport.js';
@@ -149,6 +150,13 @@ export class WsTransport implements Transport {
         // A received text frame sent back as is goes out as the bytes it came in as.
         const data =
           frame.type === 'text' ? (ReceivedText.bytesOf(frame) ?? frame.data) : frame.data;
+        if (!this.compressed && senderIsIdle(ws)) {
+          // Framed here (see writeDataFrame); ws has nothing queued, so the order holds.
+          const payload = typeof data === 'string' ? Buffer.from(data) : asBuffer(data);
+          if (!this.#fits(payload.length)) return false;
+          writeDataFrame(this.#socket, frame.type === 'text' ? 0x1 : 0x2, payload);
+          return true;
+        }
         if (!this.#fits(typeof data === 'string' ? data : data.byteLength)) return false;
         const options = { binary: frame.type === 'binary', compress: this.#compress };
         if (this.compressed) {
@@ -202,6 +210,11 @@ export class WsTransport implements Transport {
 
 function uncork(transport: WsTransport): void {
   transport.uncork();
+}
+
+/** A Buffer over the same bytes (no copy). */
+function asBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
 function byteLength(size: number | string | readonly Buffer[]): number {

@@ -1,0 +1,56 @@
+/**
+ * Data frames framed by rodeo itself (`writeDataFrame`): every length class of RFC 6455's header
+ * (7-bit, 16-bit, 64-bit), merged with its header or written apart, text and binary, as a `ws`
+ * client reads them; and a reply of many frames keeps its order.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { binary, ok, reply, text, upgrade, type Handler } from '../../../src/index.js';
+import { client, closeAll, message, start, wsUrl } from '../support.js';
+
+afterEach(closeAll);
+
+/** Answers a text message "n" with a text frame of n × "é" (2 bytes each) and n bytes of binary. */
+const sized: Handler<null> = {
+  init: () => upgrade(null, { maxFrameSize: 1024 }),
+  websocketHandle: (frame, state) => {
+    if (frame.type !== 'text') return ok(state);
+    const n = Number(frame.data);
+    const bytes = new Uint8Array(n).map((_, i) => i % 251);
+    return reply([text('é'.repeat(n)), binary(bytes)], state);
+  },
+  websocketInfo: (_info, state) => ok(state),
+};
+
+describe('data frames written by the ws transport', () => {
+  it.each([0, 1, 62, 63, 64, 125, 126, 511, 512, 513, 32_767, 32_768, 40_000])(
+    'carries %i characters and bytes as ws reads them',
+    async (n) => {
+      const server = await start({ '/sized': sized });
+      const ws = await client(wsUrl(server, '/sized'));
+      ws.send(String(n));
+      const first = await message(ws);
+      expect(first.isBinary).toBe(false);
+      expect(first.data.toString('utf8')).toBe('é'.repeat(n));
+      const second = await message(ws);
+      expect(second.isBinary).toBe(true);
+      expect([...second.data]).toEqual([...new Uint8Array(n).map((_, i) => i % 251)]);
+    },
+  );
+
+  it('writes the frames of one reply in order, on a socket shared with ws’s own frames', async () => {
+    const many: Handler<null> = {
+      init: () => upgrade(null),
+      websocketHandle: (_frame, state) =>
+        reply(
+          Array.from({ length: 300 }, (_, i) => text(`${i}`)),
+          state,
+        ),
+      websocketInfo: (_info, state) => ok(state),
+    };
+    const server = await start({ '/many': many });
+    const ws = await client(wsUrl(server, '/many'));
+    ws.send('go');
+    ws.ping();
+    for (let i = 0; i < 300; i++) expect((await message(ws)).data.toString()).toBe(`${i}`);
+  });
+});
