@@ -3,45 +3,15 @@
  * and what the registry refusing a nick does. The chat's other behaviour is in chat.spec.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
-import {
-  CHAT_LIMITS,
-  chatHandler,
-  type ChatEvent,
-  type ChatLimits,
-  type ChatOptions,
-} from '../../examples/chat.js';
+import { CHAT_LIMITS, chatHandler, type ChatLimits } from '../../examples/chat.js';
 import { LocalRegistry, type ConnectionRef } from '../../src/index.js';
-import { closed, type Inbox, liveServer } from './support.js';
+import { chatRoom } from './chatRoomSupport.js';
+import { closed, liveServer } from './support.js';
 
 describe('chatHandler limits (real sockets)', () => {
   const live = liveServer();
-  type Client = { socket: WebSocket; inbox: Inbox };
 
-  /** A server with one chat room; the clock stands still unless a spec moves it. */
-  async function startChat(options: ChatOptions = { now: () => 0 }): Promise<LocalRegistry> {
-    const registry = new LocalRegistry();
-    await live.start({ routes: { '/chat': chatHandler(registry, options) }, registry });
-    return registry;
-  }
-
-  /**
-   * Opens a chat connection (with `?nick=` if given) and reads its first event, the member list,
-   * then the events up to its `joined`.
-   */
-  async function join(
-    nick?: string,
-  ): Promise<Client & { events: unknown[]; members: readonly string[] }> {
-    const client = await live.open(`/chat${nick === undefined ? '' : `?nick=${nick}`}`);
-    const first = (await client.inbox.json()) as ChatEvent;
-    if (first.type !== 'members') throw new Error(`first event: ${JSON.stringify(first)}`);
-    const events: unknown[] = [];
-    for (;;) {
-      const next = (await client.inbox.json()) as ChatEvent;
-      events.push(next);
-      if (next.type === 'joined') return { ...client, events, members: first.nicks };
-    }
-  }
+  const { startChat, join } = chatRoom(live);
 
   it('answers a burst over the rate with errors, then closes a flooder with 1008', async () => {
     await startChat();

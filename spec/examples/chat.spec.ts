@@ -1,19 +1,16 @@
 import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
 import {
   CHAT_GROUP,
   NICK_GROUP,
   chatHandler,
   type ChatEvent,
-  type ChatOptions,
   type ChatState,
 } from '../../examples/chat.js';
 import {
   binary,
   connection,
-  LocalRegistry,
   reasons,
   request,
   text,
@@ -23,7 +20,8 @@ import {
   type Registry,
   type UpgradeResult,
 } from '../../src/index.js';
-import { end, fakeContext, frame, type Inbox, liveServer } from './support.js';
+import { chatRoom } from './chatRoomSupport.js';
+import { end, fakeContext, frame, liveServer } from './support.js';
 
 /** A registry that keeps names, records joins and turns broadcasts into an observable. */
 class RecordingRegistry implements Registry {
@@ -114,32 +112,8 @@ describe('chatHandler (marbles)', () => {
 
 describe('chatHandler (real sockets)', () => {
   const live = liveServer();
-  type Client = { socket: WebSocket; inbox: Inbox };
 
-  /** A server with one chat room; the clock stands still unless a spec moves it. */
-  async function startChat(options: ChatOptions = { now: () => 0 }): Promise<LocalRegistry> {
-    const registry = new LocalRegistry();
-    await live.start({ routes: { '/chat': chatHandler(registry, options) }, registry });
-    return registry;
-  }
-
-  /**
-   * Opens a chat connection (with `?nick=` if given) and reads its first event, the member list,
-   * then the events up to its `joined`.
-   */
-  async function join(
-    nick?: string,
-  ): Promise<Client & { events: unknown[]; members: readonly string[] }> {
-    const client = await live.open(`/chat${nick === undefined ? '' : `?nick=${nick}`}`);
-    const first = (await client.inbox.json()) as ChatEvent;
-    if (first.type !== 'members') throw new Error(`first event: ${JSON.stringify(first)}`);
-    const events: unknown[] = [];
-    for (;;) {
-      const next = (await client.inbox.json()) as ChatEvent;
-      events.push(next);
-      if (next.type === 'joined') return { ...client, events, members: first.nicks };
-    }
-  }
+  const { startChat, join } = chatRoom(live);
 
   it('lets two clients talk, with join, rename and leave notices', async () => {
     const registry = await startChat();
