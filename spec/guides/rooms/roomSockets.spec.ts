@@ -3,25 +3,13 @@
  * Broadcast frames go straight to members' sockets, so this is where they are checked.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
 import type { RodeoServer } from 'rodeo';
-import { client, closeAll, closed, message, track, wsUrl } from '../../server/support.js';
-import { closeRoom, groupOf, nameIn, type RoomEvent } from './room.js';
+import { closeAll, closed, track } from '../../server/support.js';
+import { member, next } from './roomClients.js';
+import { closeRoom, groupOf, nameIn } from './room.js';
 import { serveRooms } from './serveRooms.js';
 
 afterEach(closeAll);
-
-async function next(ws: WebSocket): Promise<RoomEvent> {
-  return JSON.parse((await message(ws)).data.toString()) as RoomEvent;
-}
-
-/** A client in `room` named `name`, once welcomed. */
-async function member(server: RodeoServer, room: string, name: string): Promise<WebSocket> {
-  const ws = await client(wsUrl(server, `/rooms/${room}`));
-  ws.send(name);
-  expect(await next(ws)).toEqual({ type: 'welcome', room, name });
-  return ws;
-}
 
 async function rooms(): Promise<{ server: RodeoServer; registry: RodeoServer['registry'] }> {
   const server = track(await serveRooms(0));

@@ -3,12 +3,11 @@
  * free port (started for this file, stopped after it), two servers on port 0, `ws` clients.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type WebSocket from 'ws';
-import type { RodeoServer } from 'rodeo';
 import { startRedis, type TestRedis } from '../../redis/redisServer.js';
 import { eventually } from '../../redis/support.js';
-import { client, closeAll, closed, message, track, wsUrl } from '../../server/support.js';
-import { closeRoom, groupOf, nameIn, type RoomEvent } from '../rooms/room.js';
+import { client, closeAll, closed, track, wsUrl } from '../../server/support.js';
+import { member, next } from '../rooms/roomClients.js';
+import { closeRoom, groupOf, nameIn } from '../rooms/room.js';
 import { startRoomNode, type RoomNode } from './roomNode.js';
 
 let redis: TestRedis;
@@ -18,17 +17,6 @@ afterEach(closeAll);
 
 async function node(): Promise<RoomNode> {
   return track(await startRoomNode(0, redis.url));
-}
-
-async function next(ws: WebSocket): Promise<RoomEvent> {
-  return JSON.parse((await message(ws)).data.toString()) as RoomEvent;
-}
-
-async function member(server: RodeoServer, room: string, name: string): Promise<WebSocket> {
-  const ws = await client(wsUrl(server, `/rooms/${room}`));
-  ws.send(name);
-  expect(await next(ws)).toEqual({ type: 'welcome', room, name });
-  return ws;
 }
 
 /** Waits until `on` knows `count` members of `room` (a join reaches other nodes a moment later). */
