@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { OutFrame } from '../handler/frames.js';
-import { payloadOf, type BroadcastFrame } from '../server/registry.js';
 import type { SerializedFrame } from '../server/transport.js';
 import { ReceivedText } from '../server/ws/receivedText.js';
+import { OPCODES, payloadOf, type BroadcastFrame } from '../server/ws/dataFrames.js';
 import { serializeFrame } from '../server/ws/wsInternals.js';
 
 /**
@@ -10,8 +10,6 @@ import { serializeFrame } from '../server/ws/wsInternals.js';
  * back into a frame, serialized once for all its members. Bytes that no rodeo node would have sent
  * (text that is not UTF-8, an oversized control frame, an unknown opcode) are refused.
  */
-
-const OPCODES = { text: 0x1, binary: 0x2, ping: 0x9, pong: 0xa } as const;
 
 /** The opcode (as a message field) and payload of a frame `serializeBroadcast` accepted. */
 export function frameBytes(frame: OutFrame): [opcode: string, payload: Buffer] {

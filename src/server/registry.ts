@@ -3,9 +3,8 @@ import { RodeoError } from '../handler/errors.js';
 import type { OutFrame } from '../handler/frames.js';
 import { validateCommand } from '../handler/validate.js';
 import { outletOf } from './outlets.js';
-import { ReceivedText } from './ws/receivedText.js';
 import type { SerializedFrame } from './transport.js';
-import { serializeFrame } from './ws/wsInternals.js';
+import { frameBuffers } from './ws/dataFrames.js';
 
 /**
  * Names and groups of connections, Erlang-style (`register`/`whereis`, `pg` groups). Handlers only
@@ -254,22 +253,11 @@ export class LocalRegistry implements Registry {
   }
 }
 
-const OPCODES = { text: 0x1, binary: 0x2, ping: 0x9, pong: 0xa } as const;
-
-/** A frame a broadcast may carry. */
-export type BroadcastFrame = Exclude<OutFrame, { type: 'close' }>;
-
-/** The bytes a broadcast frame carries (a received text frame keeps the bytes it came in as). */
-export function payloadOf(frame: BroadcastFrame): Buffer {
-  if (frame.type === 'text') return ReceivedText.bytesOf(frame) ?? Buffer.from(frame.data);
-  return Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
-}
-
 /** Checks a broadcast frame (close frames refused) and serializes it once for every member. */
 export function serializeBroadcast(frame: OutFrame): SerializedFrame {
   validateCommand(frame);
   if (frame.type === 'close') {
     throw new RodeoError('RODEO_ERR_INVALID_BROADCAST', 'a close frame cannot be broadcast');
   }
-  return { frame, buffers: serializeFrame(OPCODES[frame.type], payloadOf(frame)) };
+  return { frame, buffers: frameBuffers(frame) };
 }

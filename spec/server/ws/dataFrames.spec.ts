@@ -1,7 +1,7 @@
 /**
- * Data frames framed by rodeo itself (`writeDataFrame`): every length class of RFC 6455's header
- * (7-bit, 16-bit, 64-bit), merged with its header or written apart, text and binary, as a `ws`
- * client reads them; and a reply of many frames keeps its order.
+ * Data frames the ws transport serializes and writes to the socket itself (`frameBuffers`): every
+ * length class of RFC 6455's header (7-bit, 16-bit, 64-bit), text and binary, as a `ws` client
+ * reads them; and a reply of many frames keeps its order beside ws's own frames.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { binary, ok, reply, text, upgrade, type Handler } from '../../../src/index.js';

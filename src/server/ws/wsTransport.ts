@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import type { OutFrame } from '../../handler/frames.js';
 import type { SendOutcome } from '../../operators/port.js';
 import { wsMessageLimits } from '../limits.js';
-import { writeDataFrame } from './dataFrames.js';
+import { frameBuffers } from './dataFrames.js';
 import { ReceivedText } from './receivedText.js';
 import { forwardSocketEvents } from './socketEvents.js';
 import type { SerializedFrame, SerializedOutcome, Transport, TransportSink } from '../transport.js';
@@ -94,10 +94,8 @@ export class WsTransport implements Transport {
     if (ws.readyState !== WebSocket.OPEN) return 'closed';
     // Behind a send that ws is still compressing, raw bytes would overtake it: use ws's queue.
     if (!senderIsIdle(ws)) return this.send([serialized.frame]);
-    if (!this.#fits(serialized.buffers)) return 'overflow';
     this.#cork();
-    for (const buffer of serialized.buffers) this.#socket.write(buffer);
-    return 'sent';
+    return this.#writeBuffers(serialized.buffers) ? 'sent' : 'overflow';
   }
 
   setReading(on: boolean): void {
@@ -141,6 +139,13 @@ export class WsTransport implements Transport {
     this.#socket.uncork();
   }
 
+  /** Writes serialized bytes; `false` if they would pass the outbound bound (nothing is written). */
+  #writeBuffers(buffers: readonly Buffer[]): boolean {
+    if (!this.#fits(buffers)) return false;
+    for (const buffer of buffers) this.#socket.write(buffer);
+    return true;
+  }
+
   /** Writes one frame; `false` if it would pass the outbound bound (it is not queued). */
   #write(frame: OutFrame): boolean {
     const ws = this.ws;
@@ -150,13 +155,9 @@ export class WsTransport implements Transport {
         // A received text frame sent back as is goes out as the bytes it came in as.
         const data =
           frame.type === 'text' ? (ReceivedText.bytesOf(frame) ?? frame.data) : frame.data;
-        if (!this.compressed && senderIsIdle(ws)) {
-          // Framed here (see writeDataFrame); ws has nothing queued, so the order holds.
-          const payload = typeof data === 'string' ? Buffer.from(data) : asBuffer(data);
-          if (!this.#fits(payload.length)) return false;
-          writeDataFrame(this.#socket, frame.type === 'text' ? 0x1 : 0x2, payload);
-          return true;
-        }
+        // ws has nothing queued: the frame is serialized here and written as ws would, without
+        // ws.send's per-frame work (and its send code, which V8 drops as connections go).
+        if (!this.compressed && senderIsIdle(ws)) return this.#writeBuffers(frameBuffers(frame));
         if (!this.#fits(typeof data === 'string' ? data : data.byteLength)) return false;
         const options = { binary: frame.type === 'binary', compress: this.#compress };
         if (this.compressed) {
@@ -210,11 +211,6 @@ export class WsTransport implements Transport {
 
 function uncork(transport: WsTransport): void {
   transport.uncork();
-}
-
-/** A Buffer over the same bytes (no copy). */
-function asBuffer(data: Uint8Array): Buffer {
-  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
 function byteLength(size: number | string | readonly Buffer[]): number {
