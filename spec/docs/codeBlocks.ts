@@ -6,7 +6,7 @@
  * and must equal that file byte for byte. The file lives under `spec/`, so the type check compiles
  * it, and it is either a spec or imported by a spec next to it, so vitest runs it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,7 +16,10 @@ export const root = fileURLToPath(new URL('../../', import.meta.url));
 /** A ```ts block of a Markdown document, with the file its marker names (if any). */
 export interface CodeBlock {
   readonly document: string;
+  /** The line of the opening fence (1-based). */
   readonly line: number;
+  /** The line of the closing fence (1-based). */
+  readonly end: number;
   readonly file: string | undefined;
   readonly code: string;
 }
@@ -35,7 +38,7 @@ export function codeBlocksOf(document: string): CodeBlock[] {
     const above = lines[index - 1] === '' ? lines[index - 2] : lines[index - 1];
     const file = marker.exec(above ?? '')?.[1];
     const code = lines.slice(index + 1, end).join('\n') + '\n';
-    blocks.push({ document, line: index + 1, file, code });
+    blocks.push({ document, line: index + 1, end: end + 1, file, code });
     index = end;
   }
   return blocks;
@@ -69,4 +72,29 @@ export function runsInTheSuite(file: string): boolean {
     .filter((entry) => entry.endsWith('.spec.ts'))
     .map((spec) => readFileSync(join(folder, spec), 'utf8'))
     .some((spec) => spec.includes(imported) || spec.includes(spawned));
+}
+
+/**
+ * Copies each marked block's file into the block, in the README and every document of `docs/`;
+ * returns the documents it changed. `npm run docs:code` runs it.
+ */
+export function syncCodeBlocks(): string[] {
+  const changed: string[] = [];
+  for (const document of userDocuments()) {
+    const path = join(root, document);
+    const before = readFileSync(path, 'utf8');
+    const lines = before.split('\n');
+    // From the last block up, so that earlier blocks keep their line numbers.
+    for (const block of codeBlocksOf(document).reverse()) {
+      if (block.file === undefined) continue;
+      const code = readFileSync(join(root, block.file), 'utf8').replace(/\n$/, '').split('\n');
+      lines.splice(block.line, block.end - block.line - 1, ...code);
+    }
+    const after = lines.join('\n');
+    if (after !== before) {
+      writeFileSync(path, after);
+      changed.push(document);
+    }
+  }
+  return changed;
 }
