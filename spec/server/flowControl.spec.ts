@@ -10,6 +10,7 @@ import {
   type Result,
 } from '../../src/index.js';
 import { MAILBOX_SLICE } from '../../src/operators/mailbox.js';
+import { MAX_EVENTS_PER_TURN } from '../../src/server/ws/socketEvents.js';
 import { probe } from '../fixtures/serverHandlers.js';
 import {
   client,
@@ -127,6 +128,46 @@ describe('flow control: a client flooding a busy handler', () => {
     // slices), so the other client's echo never waited for it (Array#shift drains took seconds).
     expect(slow.mostInOneTurn).toBeLessThanOrEqual(2 * MAILBOX_SLICE);
     expect(Math.max(...whileBusy, ...whileDraining)).toBeLessThan(1000);
+  });
+});
+
+describe('one read full of tiny frames', () => {
+  it('is taken in over several turns of the event loop, in order, none lost', async () => {
+    const release = gate();
+    const got: string[] = [];
+    const handler: Handler<number> = {
+      init: () => ({ type: 'upgrade', state: 0, options: { idleTimeout: Infinity } }),
+      websocketHandle: (frame, n) => {
+        if (frame.type === 'text') got.push(frame.data);
+        return n === 0 ? release.promise.then(() => ok(1)) : ok(n + 1);
+      },
+      websocketInfo: (_info, n) => ok(n),
+    };
+    const server = await start({ '/tiny': handler });
+    const peer = await rawPeer(server, '/tiny');
+    peer.write(encodeFrame({ opcode: 0x1, payload: 'busy' }));
+    await until(() => got.length === 1);
+    // Frames arriving per turn of the loop: ws would emit all 2 000 of one read in one go.
+    let seen = server.metrics.framesIn;
+    let most = 0;
+    const perTurn = (): void => {
+      most = Math.max(most, server.metrics.framesIn - seen);
+      seen = server.metrics.framesIn;
+      immediate = setImmediate(perTurn);
+    };
+    let immediate = setImmediate(perTurn);
+    const count = 2_000;
+    const frames = Array.from({ length: count }, (_, i) =>
+      encodeFrame({ opcode: 0x1, payload: String(i) }),
+    );
+    peer.write(Buffer.concat(frames));
+    await until(() => server.metrics.framesIn === count + 1);
+    release.open();
+    await until(() => got.length === count + 1);
+    clearImmediate(immediate);
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(MAX_EVENTS_PER_TURN);
+    expect(got.slice(1)).toEqual(frames.map((_, i) => String(i)));
   });
 });
 

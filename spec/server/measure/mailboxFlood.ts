@@ -68,6 +68,14 @@ async function main(): Promise<void> {
       rttP50ms: pick(all, 0.5),
       rttP99ms: pick(all, 0.99),
       rttMaxms: pick(all, 1),
+      busyMaxms: pick(
+        [...busy].sort((a, b) => a - b),
+        1,
+      ),
+      drainMaxms: pick(
+        [...report.times].sort((a, b) => a - b),
+        1,
+      ),
       ...report.server,
     }),
   );

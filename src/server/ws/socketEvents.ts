@@ -5,7 +5,7 @@ import { reasons, type TerminateReason } from '../../handler/reasons.js';
 import { streamEndReason } from '../streamReset.js';
 import type { TransportSink } from '../transport.js';
 import { ReceivedText } from './receivedText.js';
-import { onCloseFrame, websocketOf } from './wsInternals.js';
+import { emitAtOnce, onCloseFrame, websocketOf } from './wsInternals.js';
 
 /**
  * Turns what `ws` and the raw socket report into the transport sink's calls. ws keeps doing what it
@@ -25,6 +25,19 @@ const NO_STATUS = 1005;
 /** ws's code for a message over the limit. */
 const MESSAGE_TOO_BIG = 1009;
 
+/**
+ * The most messages, pings and pongs ws may emit for one connection before the event loop gets a
+ * turn. One 64 KiB read can hold about 9 000 tiny frames, which ws would otherwise parse and emit
+ * in one go (tens of milliseconds in which no other connection is served); past this many, the
+ * rest of the read is emitted in further turns of the loop, this many at a time. Reading the
+ * socket waits meanwhile (ws's receiver holds the unread bytes, and the socket is paused once it
+ * holds 16 KiB), so nothing is dropped and the peer is pushed back by TCP. The same slice as the
+ * mailbox's (256 messages), so a burst costs what a slice of handler calls costs.
+ */
+export const MAX_EVENTS_PER_TURN = 256;
+/** `SocketEventTarget.burst` while ws emits the next event from a `setImmediate`. */
+const YIELDING = -1;
+
 /** Where the ws and the socket of a connection keep their transport. */
 const TRANSPORT = Symbol('rodeo.wsTransport');
 
@@ -34,6 +47,11 @@ export interface SocketEventTarget {
   readonly sink: TransportSink | undefined;
   /** The message size limit in force (bytes, or `Infinity`). */
   readonly maxMessageSize: number;
+  /**
+   * Events ws emitted since the socket's last read began, or `YIELDING` (see
+   * `MAX_EVENTS_PER_TURN`); the listeners own it.
+   */
+  burst: number;
 }
 
 type Tagged = { [TRANSPORT]?: SocketEventTarget };
@@ -102,9 +120,27 @@ function forwardingSink(emitter: object): TransportSink | undefined {
   return sink?.forwarding === true ? sink : undefined;
 }
 
+/**
+ * Counts an event ws emitted; at `MAX_EVENTS_PER_TURN` in a row, asks ws to emit the next one after
+ * the event loop's turn, and, when that one comes, to emit at once again.
+ */
+function counted(ws: WebSocket): void {
+  const target = (ws as Tagged)[TRANSPORT];
+  if (target === undefined) return;
+  if (target.burst === YIELDING) {
+    target.burst = 0;
+    emitAtOnce(ws, true);
+  }
+  if (++target.burst === MAX_EVENTS_PER_TURN) {
+    target.burst = YIELDING;
+    emitAtOnce(ws, false);
+  }
+}
+
 function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
   const sink = forwardingSink(this);
   if (sink === undefined) return;
+  counted(this);
   if (data.length > ((this as Tagged)[TRANSPORT]?.maxMessageSize ?? Infinity)) {
     this.close(MESSAGE_TOO_BIG);
     sink.end(reasons.error('badsize'));
@@ -114,15 +150,24 @@ function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
 }
 
 function onRead(this: Duplex): void {
+  const target = (this as Tagged)[TRANSPORT];
+  // A new read, a new count (unless ws was asked to yield: the next event restores it).
+  if (target !== undefined && target.burst > 0) target.burst = 0;
   forwardingSink(this)?.readStarted();
 }
 
 function onPing(this: WebSocket, data: Buffer): void {
-  forwardingSink(this)?.frame({ type: 'ping', data });
+  const sink = forwardingSink(this);
+  if (sink === undefined) return;
+  counted(this);
+  sink.frame({ type: 'ping', data });
 }
 
 function onPong(this: WebSocket, data: Buffer): void {
-  forwardingSink(this)?.frame({ type: 'pong', data });
+  const sink = forwardingSink(this);
+  if (sink === undefined) return;
+  counted(this);
+  sink.frame({ type: 'pong', data });
 }
 
 function onWsError(this: WebSocket, err: Error & { code?: string }): void {

@@ -31,6 +31,7 @@ interface ReceiverInternals {
   _mask: Buffer | undefined;
   _fragments: Buffer[];
   _skipUTF8Validation: boolean;
+  _allowSynchronousEvents: boolean;
   [ARRIVING_TEXT]?: ArrivingText | null;
   getData: ReceiverMethod;
   dataMessage: ReceiverMethod;
@@ -153,6 +154,19 @@ export function websocketOf(receiver: object): WebSocket {
   const ws = receiverLink === undefined ? undefined : (receiver as Linked)[receiverLink];
   if (!(ws instanceof WebSocket)) throw new Error('ws internals changed: Receiver lost its link');
   return ws;
+}
+
+/**
+ * Whether ws emits the next message, ping or pong of `ws` as soon as it is parsed (ws's default) or
+ * from a `setImmediate`, letting the event loop turn first: how `socketEvents` bounds what one read
+ * may emit in one go. ws reads the flag as it emits each event.
+ */
+export function emitAtOnce(ws: WebSocket, atOnce: boolean): void {
+  const receiver = receiverOf(ws);
+  if (typeof receiver._allowSynchronousEvents !== 'boolean') {
+    throw new Error('ws internals changed: Receiver#_allowSynchronousEvents not found');
+  }
+  receiver._allowSynchronousEvents = atOnce;
 }
 
 /** The negotiated permessage-deflate parameters, or `undefined` if compression is off. */

@@ -38,6 +38,8 @@ export class WsTransport implements Transport {
   sink: TransportSink | undefined;
   /** The message size limit in force (bytes, or `Infinity`). */
   maxMessageSize = 0;
+  /** Events ws emitted in the current read (`socketEvents` counts them). */
+  burst = 0;
   #compress = true;
   #corked = false;
   /**
