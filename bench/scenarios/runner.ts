@@ -7,6 +7,7 @@ import type { Settings } from '../config.js';
 import { launch, type LaunchOptions, type Prepared, type RunningServer } from '../servers/index.js';
 import { median, medianRecord, round } from '../stats.js';
 import { createLoader, type Loader } from './loaderProcess.js';
+import { untilQuiet } from './quiet.js';
 import type { GoalResult, Measurement, Row, RowResult, Scenario, ScenarioResult } from './types.js';
 
 /** Progress output. */
@@ -52,6 +53,10 @@ export async function runScenario(
     for (let round = 1; round <= rounds; round++) {
       for (const row of active) {
         if (absent.has(row.name)) continue;
+        // The servers left up (every row's) must not still be busy with the previous run.
+        if (!(await untilQuiet([...servers.values()].flatMap((srv) => srv.pids)))) {
+          log(`  [${sc.id}] servers still busy after a minute; measuring anyway`);
+        }
         const m = await measureOnce(sc, row, s, loader, servers.get(row.name)).catch(
           (err: unknown) => {
             errors.set(row.name, firstLine(err));
