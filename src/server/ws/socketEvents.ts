@@ -5,6 +5,7 @@ import { reasons, type TerminateReason } from '../../handler/reasons.js';
 import { streamEndReason } from '../streamReset.js';
 import type { TransportSink } from '../transport.js';
 import { ReceivedText } from './receivedText.js';
+import { endSocketOnceAfterClose } from './wsEnds.js';
 import { emitAtOnce, onCloseFrame, websocketOf } from './wsInternals.js';
 
 /**
@@ -187,7 +188,9 @@ function closeFrame(sink: TransportSink, code: number, reason: Buffer): void {
 }
 
 function onCloseFrameRead(this: object, code: number, reason: Buffer): void {
-  const sink = forwardingSink(websocketOf(this));
+  const ws = websocketOf(this);
+  endSocketOnceAfterClose(ws);
+  const sink = forwardingSink(ws);
   if (sink !== undefined) closeFrame(sink, code, reason);
 }
 

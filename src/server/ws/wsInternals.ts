@@ -3,7 +3,8 @@ import WebSocket from 'ws';
 import { ArrivingText } from './arrivingText.js';
 
 /**
- * With `wsStreamInternals.ts` (a WebSocket on an HTTP/2 stream), the only module that touches `ws`
+ * With `wsStreamInternals.ts` (a WebSocket on an HTTP/2 stream) and `wsEnds.ts` (ws's repeated
+ * ends of a closing connection), the only module that touches `ws`
  * internals (8.x field names, read from node_modules/ws/lib). Each access is checked, so a `ws` release that renames a field fails loudly in the specs instead
  * of silently dropping a limit.
  *

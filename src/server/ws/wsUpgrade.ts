@@ -4,6 +4,7 @@ import type WebSocket from 'ws';
 import type { ConnectionPlan } from '../../operators/plan.js';
 import { fragmentLimit, wsSize } from '../limits.js';
 import type { ServerContext } from '../serverContext.js';
+import { endReceiverOnce } from './wsEnds.js';
 import { failFastOnInvalidUtf8, fragmentFloodIsTooBig } from './wsInternals.js';
 import { acceptsDeflateOffer, type WsOptionSet } from './wsServers.js';
 import { WsTransport } from './wsTransport.js';
@@ -59,6 +60,7 @@ export function wsOptionSet(
 export function prepared(ws: WebSocket): WebSocket {
   fragmentFloodIsTooBig(ws);
   failFastOnInvalidUtf8(ws);
+  endReceiverOnce(ws);
   return ws;
 }
 

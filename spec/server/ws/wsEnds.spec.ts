@@ -1,0 +1,44 @@
+import { once } from 'node:events';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { probe } from '../../fixtures/serverHandlers.js';
+import { closeAll, rawPeer, start } from '../support.js';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  return closeAll();
+});
+
+/** Server-side streams (ws's Receiver, an accepted socket) ended again after they finished. */
+function endsOfFinishedServerStreams(): { readonly count: number } {
+  const counted = { count: 0 };
+  const end = Writable.prototype.end;
+  vi.spyOn(Writable.prototype, 'end').mockImplementation(function (
+    this: Writable & { _isServer?: boolean; server?: unknown },
+    ...args: unknown[]
+  ) {
+    const serverSide = this._isServer === true || this.server !== undefined;
+    if (serverSide && (this.writableFinished || this.destroyed)) counted.count++;
+    return end.apply(this, args as Parameters<Writable['end']>);
+  });
+  return counted;
+}
+
+describe('a connection closed by its peer', () => {
+  it('closes without ending a finished stream again (Node builds an error for each)', async () => {
+    const handler = probe();
+    const server = await start({ '/e': handler });
+    const peer = await rawPeer(server, '/e');
+    const ends = endsOfFinishedServerStreams();
+    peer.send({ opcode: 0x8, payload: Buffer.from([0x03, 0xe8]) });
+    expect(await peer.closeCode()).toBe(1000);
+    peer.socket.end();
+    await once(peer.socket, 'close');
+    await server.close();
+    expect((await handler.terminated()).reason).toEqual({
+      type: 'remote',
+      close: { code: 1000, reason: '' },
+    });
+    expect(ends.count).toBe(0);
+  });
+});
