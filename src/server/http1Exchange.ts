@@ -12,7 +12,7 @@ import { acceptWithWs } from './ws/wsUpgrade.js';
 /**
  * An HTTP/1.1 upgrade (RFC 6455 §4): Node's `upgrade` event hands over the request, the raw socket
  * and the bytes read past the headers. Refusals are written on the socket, which is then closed;
- * the 101 and the WebSocket are ws's (`acceptWithWs`).
+ * the 101 and the WebSocket are made by `acceptWithWs`.
  */
 export class Http1Exchange implements UpgradeExchange {
   readonly httpVersion = 'HTTP/1.1';
@@ -51,9 +51,9 @@ export class Http1Exchange implements UpgradeExchange {
     return undefined;
   }
 
-  accept(server: ServerContext, plan: ConnectionPlan<unknown>, version: 7 | 8 | 13): Accepted {
+  accept(server: ServerContext, plan: ConnectionPlan<unknown>): Accepted {
     const socket = this.#socket;
-    const transport = acceptWithWs(server, this.#req, socket, this.#head, plan, version);
+    const transport = acceptWithWs(server, this.#req, socket, this.#head, plan);
     if (transport === undefined) {
       socket.destroy();
       return { type: 'gone', reason: reasons.error('closed') };

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import * as wsModule from 'ws';
 import { WebSocketServer, type PerMessageDeflateOptions, type ServerOptions } from 'ws';
 import type { DeflateOptions } from '../../handler/handler.js';
@@ -17,18 +16,10 @@ export interface WsOptionSet {
   readonly validateUtf8: boolean;
 }
 
-/** What the handshake of one request adds to ws's 101 response. */
-export interface HandshakeExtras {
-  readonly protocol: string | undefined;
-  readonly headers: readonly string[];
-}
-
 /** The cache of WebSocketServers. */
 export interface WsServerPool {
   /** The server for an option set (created once). */
   get(options: WsOptionSet): WebSocketServer;
-  /** Records what `req`'s 101 response must carry; read back synchronously by ws's hooks. */
-  extras(req: IncomingMessage, extras: HandshakeExtras): void;
   /** Closes every cached server (their sockets are rodeo's to close). */
   close(): void;
 }
@@ -47,7 +38,6 @@ interface OfferParser {
 /** Creates an empty pool; `closeTimeout` bounds how long ws waits for a peer's close reply. */
 export function createWsServerPool(closeTimeout: number): WsServerPool {
   const servers = new Map<string, WebSocketServer>();
-  const pending = new WeakMap<IncomingMessage, HandshakeExtras>();
   return {
     get(options) {
       const key = optionKey(options);
@@ -61,19 +51,11 @@ export function createWsServerPool(closeTimeout: number): WsServerPool {
           maxFragments: options.maxFragments,
           skipUTF8Validation: !options.validateUtf8,
           perMessageDeflate: options.compress === false ? false : toWsDeflate(options.compress),
-          // The subprotocol is init's decision, never ws's default "first offered".
-          handleProtocols: (_offered, req) => pending.get(req)?.protocol ?? false,
         };
         server = new WebSocketServer(wsOptions);
-        server.on('headers', (lines: string[], req: IncomingMessage) => {
-          lines.push(...(pending.get(req)?.headers ?? []));
-        });
         servers.set(key, server);
       }
       return server;
-    },
-    extras(req, extras) {
-      pending.set(req, extras);
     },
     close() {
       for (const server of servers.values()) server.close();

@@ -3,11 +3,12 @@ import * as wsModule from 'ws';
 import WebSocket, { type WebSocketServer } from 'ws';
 
 /**
- * A ws WebSocket on a stream that is already open — an HTTP/2 extended CONNECT stream (RFC 8441) —
- * by ws's own machinery. ws has no public way to run a WebSocket over an arbitrary duplex: its
- * server builds one in `completeUpgrade` as `new WebSocket(null, …)`, stores the negotiated
- * extensions in `_extensions`, writes the HTTP/1.1 101 and hands the socket to `setSocket`. This
- * module replays those steps without the 101 (over HTTP/2 the answer is a 200 the caller sends),
+ * A ws WebSocket on a stream that is already open — an HTTP/2 extended CONNECT stream (RFC 8441),
+ * or a socket rodeo has answered 101 on — by ws's own machinery. ws has no public way to run a
+ * WebSocket over an arbitrary duplex: its server builds one in `completeUpgrade` as
+ * `new WebSocket(null, …)`, stores the negotiated extensions in `_extensions`, writes the HTTP/1.1
+ * 101 and hands the socket to `setSocket`. This module replays those steps but the answer (the
+ * 101, or over HTTP/2 a 200), which the caller writes,
  * with the options of the same cached WebSocketServer an HTTP/1.1 upgrade would use, so both
  * carry identically configured WebSockets. Besides `wsInternals.ts`, it is the only module that
  * touches ws internals; each step is checked, so a ws release that changed them fails loudly.
@@ -69,12 +70,14 @@ export function negotiateOnStream(
 
 /**
  * Opens a server-side WebSocket on `stream` with `server`'s options and the extensions
- * `negotiateOnStream` agreed on. Throws `ws internals changed: …` if ws no longer works this way.
+ * `negotiateOnStream` agreed on; `head` is what the peer sent past its request (HTTP/1.1).
+ * Throws `ws internals changed: …` if ws no longer works this way.
  */
 export function websocketOnStream(
   server: WebSocketServer,
   stream: Duplex,
   negotiation: StreamNegotiation,
+  head: Buffer = EMPTY,
 ): WebSocket {
   const options = server.options;
   // `null` as the address makes a server-side WebSocket (ws's own completeUpgrade does the same).
@@ -89,7 +92,7 @@ export function websocketOnStream(
     throw new Error('ws internals changed: WebSocket#setSocket or #_extensions not found');
   }
   ws._extensions = { ...negotiation.agreed };
-  ws.setSocket(stream, EMPTY, {
+  ws.setSocket(stream, head, {
     allowSynchronousEvents: options.allowSynchronousEvents,
     maxBufferedChunks: options.maxBufferedChunks,
     maxFragments: options.maxFragments,

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { hash } from 'node:crypto';
 import type WebSocket from 'ws';
 import type { ConnectionPlan } from '../../operators/plan.js';
 import { fragmentLimit, wsSize } from '../limits.js';
@@ -7,13 +8,20 @@ import type { ServerContext } from '../serverContext.js';
 import { endReceiverOnce } from './wsEnds.js';
 import { failFastOnInvalidUtf8, fragmentFloodIsTooBig } from './wsInternals.js';
 import { acceptsDeflateOffer, type WsOptionSet } from './wsServers.js';
+import { negotiateOnStream, websocketOnStream } from './wsStreamInternals.js';
 import { WsTransport } from './wsTransport.js';
 
+/** RFC 6455 §4.2.2: appended to the client's key before hashing it into `Sec-WebSocket-Accept`. */
+const ACCEPT_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
 /**
- * The 101 on HTTP/1.1, by ws: the options `init` planned become a ws server's options, the
- * response carries the chosen subprotocol and headers, and the upgraded socket becomes a
- * `WsTransport`. Returns `undefined` if ws gave up (the peer left during `init`, or a header ws
- * refuses): no connection was made, and the caller releases the socket.
+ * The 101 on HTTP/1.1: the options `init` planned pick a cached ws server (its options become the
+ * WebSocket's), the 101 carries the accept key, the chosen subprotocol, the agreed compression and
+ * `init`'s headers, and the upgraded socket becomes a `WsTransport`. rodeo writes the 101 itself
+ * and opens the WebSocket as over HTTP/2 (`websocketOnStream`): the request was already checked
+ * (`checkHandshake`) and `init` chose the subprotocol, so ws's `handleUpgrade` would only check it
+ * all again. Returns `undefined` if the peer left during `init` (as ws's `completeUpgrade` gives
+ * up): no connection was made, and the caller releases the socket.
  */
 export function acceptWithWs(
   server: ServerContext,
@@ -21,21 +29,27 @@ export function acceptWithWs(
   socket: Duplex,
   head: Buffer,
   plan: ConnectionPlan<unknown>,
-  version: 7 | 8 | 13,
 ): WsTransport | undefined {
-  const options = wsOptionSet(server, plan, req.headers['sec-websocket-extensions']);
-  // ws only speaks 8 and 13; 7 has the same handshake and framing (RFC 6455 drafts 07–17).
-  if (version === 7) req.headers['sec-websocket-version'] = '13';
-  server.pool.extras(req, {
-    protocol: plan.protocol ?? undefined,
-    headers: plan.headers.map(([name, value]) => `${name}: ${value}`),
-  });
-  let transport: WsTransport | undefined;
-  // ws calls back synchronously: no verifyClient is set.
-  server.pool.get(options).handleUpgrade(req, socket, head, (ws: WebSocket) => {
-    transport = new WsTransport(prepared(ws), socket, transportLimits(server, plan));
-  });
-  return transport;
+  const offer = req.headers['sec-websocket-extensions'];
+  const options = wsOptionSet(server, plan, offer);
+  if (!socket.readable || !socket.writable) return undefined;
+  const wsServer = server.pool.get(options);
+  const negotiation = negotiateOnStream(wsServer, options.compress === false ? undefined : offer);
+  const key = req.headers['sec-websocket-key'] ?? '';
+  const lines = [
+    'HTTP/1.1 101 Switching Protocols',
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    `Sec-WebSocket-Accept: ${hash('sha1', key + ACCEPT_GUID, 'base64')}`,
+  ];
+  if (plan.protocol !== null) lines.push(`Sec-WebSocket-Protocol: ${plan.protocol}`);
+  if (negotiation.extensions !== undefined) {
+    lines.push(`Sec-WebSocket-Extensions: ${negotiation.extensions}`);
+  }
+  for (const [name, value] of plan.headers) lines.push(`${name}: ${value}`);
+  socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+  const ws = websocketOnStream(wsServer, socket, negotiation, head);
+  return new WsTransport(prepared(ws), socket, transportLimits(server, plan));
 }
 
 /**
