@@ -208,6 +208,31 @@ describe('engine: the info mailbox bound', () => {
     expect(accepted).toEqual([true, true, false]);
   });
 
+  it('ends after the callback that overflowed it, refusing infos meanwhile (terminate never runs inside it)', () => {
+    let inCallback = false;
+    let endedInside: boolean | undefined;
+    const accepted: boolean[] = [];
+    const handler: Handler<number, string> = {
+      init: () => upgrade(0, { idleTimeout: Infinity, mailboxLimit: 1, mailboxOverflow: 'close' }),
+      websocketHandle: (_frame, n, ctx) => {
+        inCallback = true;
+        for (let i = 0; i < 4; i++) accepted.push(ctx.ref.send(String(i)));
+        inCallback = false;
+        return timer(2).pipe(map(() => ok(n)));
+      },
+      websocketInfo: (value, n) => reply(text(value), n),
+      terminate: () => void (endedInside = inCallback),
+    };
+    marbles(({ cold, expectObservable, connect }) => {
+      expectObservable(connect(handler, cold('-a', { a }))).toBe('-(ct|)', {
+        c: close(1013),
+        t: terminal(reasons.mailboxFull),
+      });
+    });
+    expect(accepted).toEqual([true, false, false, false]);
+    expect(endedInside).toBe(false);
+  });
+
   it('counts only infos waiting for a busy handler: an idle handler takes any number', () => {
     const handler = slowFirst(0, { mailboxLimit: 1 });
     marbles(({ cold, expectObservable, connect }) => {

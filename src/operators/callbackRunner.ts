@@ -1,4 +1,4 @@
-import { from, type Observer, type Subscription } from 'rxjs';
+import { from, type Observer, type SchedulerLike, type Subscription } from 'rxjs';
 import type { ConnectionContext } from '../handler/context.js';
 import { RodeoError } from '../handler/errors.js';
 import type { HandlerEvent } from '../handler/events.js';
@@ -24,7 +24,9 @@ type Mail<I> = HandlerEvent<I> | typeof INIT;
  * - frames waiting for a busy handler are counted in bytes; past `readHighWater` the engine stops
  *   reading the socket (TCP pushes back on the peer), below half of it it reads again;
  * - infos waiting are counted; past `mailboxLimit` one more is dropped (`ref.send` is `false`) or
- *   ends the connection, as `mailboxOverflow` says.
+ *   ends the connection, as `mailboxOverflow` says — once the sender's own callback is over, with
+ *   every info refused meanwhile: ending at once would run this connection's `terminate` inside
+ *   another connection's callback (or inside its own, when it floods itself).
  */
 export class CallbackRunner<S, I> implements HandlerRunner<S, I>, MailboxHost<Mail<I>> {
   state: S;
@@ -35,7 +37,10 @@ export class CallbackRunner<S, I> implements HandlerRunner<S, I>, MailboxHost<Ma
   readonly #highWater: number;
   readonly #mailboxLimit: number;
   readonly #overflow: MailboxOverflow;
+  readonly #scheduler: SchedulerLike;
   #pending: Subscription | null = null;
+  /** The end `mailboxOverflow: 'close'` scheduled, once an info overflowed. */
+  #overflowEnd: Subscription | null = null;
   #waitingBytes = 0;
   #waitingInfos = 0;
   #full = false;
@@ -49,6 +54,7 @@ export class CallbackRunner<S, I> implements HandlerRunner<S, I>, MailboxHost<Ma
     this.#highWater = setup.readHighWater;
     this.#mailboxLimit = setup.mailboxLimit;
     this.#overflow = setup.mailboxOverflow;
+    this.#scheduler = setup.scheduler;
   }
 
   start(): void {
@@ -70,9 +76,12 @@ export class CallbackRunner<S, I> implements HandlerRunner<S, I>, MailboxHost<Ma
   }
 
   offer(info: I): boolean {
+    if (this.#overflowEnd !== null) return false;
     if (this.#waitingInfos >= this.#mailboxLimit) {
-      if (this.#overflow === 'close') this.#engine.end(reasons.mailboxFull);
-      else this.#engine.infoDropped();
+      if (this.#overflow === 'close') {
+        const engine = this.#engine;
+        this.#overflowEnd = this.#scheduler.schedule(() => engine.end(reasons.mailboxFull));
+      } else this.#engine.infoDropped();
       return false;
     }
     if (this.#mailbox.put({ type: 'info', info })) {
@@ -89,6 +98,7 @@ export class CallbackRunner<S, I> implements HandlerRunner<S, I>, MailboxHost<Ma
   stop(): void {
     this.#pending?.unsubscribe();
     this.#pending = null;
+    this.#overflowEnd?.unsubscribe();
     const waiting = this.#mailbox.length;
     this.#mailbox.close();
     if (waiting > 0) this.#engine.queued(-waiting, 0);
