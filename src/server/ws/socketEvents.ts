@@ -2,6 +2,7 @@ import type { Http2Stream } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { reasons, type TerminateReason } from '../../handler/reasons.js';
+import { MAILBOX_SLICE } from '../../operators/mailbox.js';
 import { streamEndReason } from '../streamReset.js';
 import type { TransportSink } from '../transport.js';
 import { ReceivedText } from './receivedText.js';
@@ -10,8 +11,9 @@ import { emitAtOnce, onCloseFrame, websocketOf } from './wsInternals.js';
 
 /**
  * Turns what `ws` and the raw socket report into the transport sink's calls. ws keeps doing what it
- * does well (framing, masking, UTF-8, inflation, answering close and ping frames); this module only
- * translates, and owns every error path so that none reaches an unhandled 'error' event.
+ * does well (framing, masking, UTF-8, inflation, answering close and ping frames); this module
+ * translates, paces how many events one read may emit at once, and owns every error path so that
+ * none reaches an unhandled 'error' event.
  *
  * The listeners are module-level functions shared by every connection: EventEmitter calls them
  * with `this` set to the emitter, and the emitter carries its sink under a private symbol, so an
@@ -32,10 +34,10 @@ const MESSAGE_TOO_BIG = 1009;
  * in one go (tens of milliseconds in which no other connection is served); past this many, the
  * rest of the read is emitted in further turns of the loop, this many at a time. Reading the
  * socket waits meanwhile (ws's receiver holds the unread bytes, and the socket is paused once it
- * holds 16 KiB), so nothing is dropped and the peer is pushed back by TCP. The same slice as the
- * mailbox's (256 messages), so a burst costs what a slice of handler calls costs.
+ * holds 16 KiB), so nothing is dropped and the peer is pushed back by TCP. The mailbox's slice
+ * (256), so a burst costs what a slice of handler calls costs.
  */
-export const MAX_EVENTS_PER_TURN = 256;
+export const MAX_EVENTS_PER_TURN = MAILBOX_SLICE;
 /** `SocketEventTarget.burst` while ws emits the next event from a `setImmediate`. */
 const YIELDING = -1;
 
