@@ -50,10 +50,7 @@ export function multiEcho(): Handler<null> {
     init: () => upgrade(null, { compress: false }),
     websocketHandle: (frame, state) =>
       frame.type === 'text' || frame.type === 'binary'
-        ? reply(
-            Array.from({ length: MULTI_FRAMES }, () => frame),
-            state,
-          )
+        ? reply(new Array<typeof frame>(MULTI_FRAMES).fill(frame), state)
         : ok(state),
     websocketInfo: (_info, state) => ok(state),
   };

@@ -55,6 +55,8 @@ export class Engine<S, I> implements Observer<ConnectionEvent<I>>, IdleClockOwne
   #readingWanted = true;
   #mailboxFull = false;
   #shutdownReason: { readonly value: unknown } | undefined;
+  /** Whether the input reports its reads (`readStarted`), each of which is activity. */
+  #readsReported = false;
 
   constructor(handler: AnyHandler<S, I>, setup: EngineSetup<S, I>, port: EnginePort) {
     this.#handler = handler;
@@ -92,7 +94,8 @@ export class Engine<S, I> implements Observer<ConnectionEvent<I>>, IdleClockOwne
     if (this.phase !== 'open') return;
     switch (event.type) {
       case 'frame':
-        this.#clock.touch();
+        // Its read already counted as activity, if the transport reports reads (the server's do).
+        if (!this.#readsReported) this.#clock.touch();
         this.#runner.message(event);
         break;
       case 'info':
@@ -132,6 +135,7 @@ export class Engine<S, I> implements Observer<ConnectionEvent<I>>, IdleClockOwne
    * slice, so the frames one read carries are handled at most a slice at a time.
    */
   readStarted(): void {
+    this.#readsReported = true;
     if (this.phase !== 'open') return;
     this.#clock.touch();
     this.#runner.readStarted();

@@ -2,8 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { OutFrame } from '../handler/frames.js';
 import type { SerializedFrame } from '../server/transport.js';
 import { ReceivedText } from '../server/ws/receivedText.js';
-import { OPCODES, payloadOf, type BroadcastFrame } from '../server/ws/dataFrames.js';
-import { serializeFrame } from '../server/ws/wsInternals.js';
+import { OPCODES, payloadOf, serverFrame, type BroadcastFrame } from '../server/ws/dataFrames.js';
 
 /**
  * A broadcast frame crosses nodes as its opcode and its payload bytes; the receiving node turns them
@@ -25,5 +24,5 @@ export function crossedFrame(opcode: number, payload: Buffer): SerializedFrame {
   else if ((opcode === OPCODES.ping || opcode === OPCODES.pong) && payload.length <= 125) {
     frame = { type: opcode === OPCODES.ping ? 'ping' : 'pong', data: payload };
   } else throw new Error(`bad broadcast frame (opcode ${opcode}, ${payload.length} bytes)`);
-  return { frame, buffers: serializeFrame(opcode, payload) };
+  return { frame, buffers: serverFrame(opcode, payload) };
 }

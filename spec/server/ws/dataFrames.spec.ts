@@ -1,10 +1,11 @@
 /**
  * Data frames the ws transport serializes and writes to the socket itself (`frameBuffers`): every
  * length class of RFC 6455's header (7-bit, 16-bit, 64-bit), text and binary, as a `ws` client
- * reads them; and a reply of many frames keeps its order beside ws's own frames.
+ * reads them, small payloads (copied behind their header, sharing a buffer) and large ones (written
+ * as they are) side by side; and a reply of many frames keeps its order beside ws's own frames.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { binary, ok, reply, text, upgrade, type Handler } from '../../../src/index.js';
+import { binary, ok, ping, reply, text, upgrade, type Handler } from '../../../src/index.js';
 import { client, closeAll, message, start, wsUrl } from '../support.js';
 
 afterEach(closeAll);
@@ -22,7 +23,7 @@ const sized: Handler<null> = {
 };
 
 describe('data frames written by the ws transport', () => {
-  it.each([0, 1, 62, 63, 64, 125, 126, 511, 512, 513, 32_767, 32_768, 40_000])(
+  it.each([0, 1, 62, 63, 64, 125, 126, 511, 512, 513, 1024, 1025, 1500, 32_767, 32_768, 40_000])(
     'carries %i characters and bytes as ws reads them',
     async (n) => {
       const server = await start({ '/sized': sized });
@@ -52,5 +53,30 @@ describe('data frames written by the ws transport', () => {
     ws.send('go');
     ws.ping();
     for (let i = 0; i < 300; i++) expect((await message(ws)).data.toString()).toBe(`${i}`);
+  });
+
+  it('keeps the order of small, large and control frames mixed in one reply', async () => {
+    const large = Buffer.alloc(5000, 9);
+    const mixed: Handler<null> = {
+      init: () => upgrade(null),
+      websocketHandle: (frame, state) =>
+        frame.type === 'text'
+          ? reply(
+              [text('a'), binary(large), text('b'), ping(Buffer.from('p')), text('c'), text('d')],
+              state,
+            )
+          : ok(state),
+      websocketInfo: (_info, state) => ok(state),
+    };
+    const server = await start({ '/mixed': mixed });
+    const ws = await client(wsUrl(server, '/mixed'));
+    const seen: string[] = [];
+    ws.on('ping', (data: Buffer) => seen.push(`ping ${data.toString()}`));
+    ws.on('message', (data: Buffer) =>
+      seen.push(data.length === large.length && data.equals(large) ? 'large' : data.toString()),
+    );
+    ws.send('go');
+    for (let i = 0; i < 5; i++) await message(ws);
+    expect(seen).toEqual(['a', 'large', 'b', 'ping p', 'c', 'd']);
   });
 });

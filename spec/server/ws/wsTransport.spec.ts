@@ -56,6 +56,33 @@ describe('outbound queue bound', () => {
     expect(await peer.closeCode()).toBe(1008);
   });
 
+  it('writes the frames of one result up to the bound, in order, then ends with 1008', async () => {
+    // 200 frames of 1 KiB (+ 4 bytes of header) in one result, against a 64 KiB bound: the
+    // frames that fit are written (as if each were written alone), the one past it and the rest
+    // are not, and the close frame follows them.
+    const handler = probe<null, never>({
+      websocketHandle: (_frame, state) =>
+        reply(
+          Array.from({ length: 200 }, (_, i) => binary(Buffer.alloc(1024, i))),
+          state,
+        ),
+    });
+    const server = await start({ '/burst': handler }, { maxQueueBytes: 64 * 1024 });
+    const peer = await rawPeer(server, '/burst');
+    peer.send({ opcode: 0x1, payload: 'go' });
+    const fitting = Math.floor((64 * 1024) / 1028);
+    for (let i = 0; i < fitting; i++) {
+      const frame = await peer.frame();
+      expect([frame.opcode, frame.payload.length, frame.payload[0]]).toEqual([0x2, 1024, i]);
+    }
+    const next = await peer.frame();
+    expect([next.opcode, next.payload.readUInt16BE(0)]).toEqual([0x8, 1008]);
+    expect((await handler.terminated()).reason).toEqual({
+      type: 'backpressure',
+      queue: 'outbound',
+    });
+  });
+
   it('destroys the socket if the peer still does not read', async () => {
     const handler = flooder();
     const socketClosed = new Promise<void>((resolve) => {

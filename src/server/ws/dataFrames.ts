@@ -1,18 +1,28 @@
 import type { OutFrame } from '../../handler/frames.js';
 import { ReceivedText } from './receivedText.js';
-import { serializeFrame } from './wsInternals.js';
 
 /**
- * Frames as a server writes them (unmasked, final), serialized once with ws's own framing: for a
- * broadcast (once for every member), for a frame crossing nodes, and for the data frames the ws
- * transport writes to the socket itself.
+ * Frames as a server writes them (unmasked, final, uncompressed; RFC 6455 §5.2), serialized by
+ * rodeo: for a broadcast (once for every member), for a frame crossing nodes, and for the data
+ * frames the ws transport writes to the socket itself.
+ *
+ * A small frame is one buffer — its header and a copy of its payload — and the small frames of one
+ * result share one buffer: every buffer is one `write` on the socket (a queued request each, while
+ * corked) and one entry of the `writev` that sends them, which cost more than copying a small
+ * payload. A large payload is written as it is, after a header of its own.
  */
 
 /** The opcode of each frame type other than close. */
 export const OPCODES = { text: 0x1, binary: 0x2, ping: 0x9, pong: 0xa } as const;
 
+/** Payloads up to this many bytes are copied behind their header (larger ones are not copied). */
+export const COPY_LIMIT = 2048;
+
 /** A frame that is not a close frame: what a broadcast may carry. */
 export type BroadcastFrame = Exclude<OutFrame, { type: 'close' }>;
+
+/** A text or binary frame. */
+export type DataFrame = Extract<OutFrame, { type: 'text' | 'binary' }>;
 
 /** The bytes a frame carries (a received text frame keeps the bytes it came in as). */
 export function payloadOf(frame: BroadcastFrame): Buffer {
@@ -20,7 +30,88 @@ export function payloadOf(frame: BroadcastFrame): Buffer {
   return Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
 }
 
-/** The buffers that put `frame` on the wire (its header, its payload), uncompressed. */
+/** The buffers that put `frame` on the wire: one if it is small, else its header and payload. */
 export function frameBuffers(frame: BroadcastFrame): Buffer[] {
-  return serializeFrame(OPCODES[frame.type], payloadOf(frame));
+  return serverFrame(OPCODES[frame.type], payloadOf(frame));
+}
+
+/** The buffers of a frame with `opcode` carrying `payload`, as `frameBuffers`. */
+export function serverFrame(opcode: number, payload: Buffer): Buffer[] {
+  const length = payload.length;
+  const head = headerSize(length);
+  if (length > COPY_LIMIT) {
+    const header = Buffer.allocUnsafe(head);
+    putHeader(header, 0, opcode, length);
+    return [header, payload];
+  }
+  const wire = Buffer.allocUnsafe(head + length);
+  wire.set(payload, putHeader(wire, 0, opcode, length));
+  return [wire];
+}
+
+/**
+ * The buffers of the data frames `frames[from]` to `frames[to - 1]`, in order: consecutive small
+ * frames share one buffer. `payloads` are their payloads (`payloadOf`), in the same order.
+ */
+export function dataFrameBuffers(
+  frames: readonly OutFrame[],
+  payloads: readonly Buffer[],
+  from: number,
+  to: number,
+): Buffer[] {
+  const buffers: Buffer[] = [];
+  let i = from;
+  while (i < to) {
+    const first = payloads[i - from] as Buffer;
+    if (first.length > COPY_LIMIT) {
+      buffers.push(...serverFrame(opcodeOf(frames[i]), first));
+      i++;
+      continue;
+    }
+    // A run of small frames: one buffer for all of them.
+    let end = i;
+    let size = 0;
+    for (; end < to; end++) {
+      const length = (payloads[end - from] as Buffer).length;
+      if (length > COPY_LIMIT) break;
+      size += headerSize(length) + length;
+    }
+    const wire = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (; i < end; i++) {
+      const payload = payloads[i - from] as Buffer;
+      at = putHeader(wire, at, opcodeOf(frames[i]), payload.length);
+      wire.set(payload, at);
+      at += payload.length;
+    }
+    buffers.push(wire);
+  }
+  return buffers;
+}
+
+/** The bytes of a frame's header for a payload of `length` bytes. */
+export function headerSize(length: number): number {
+  return length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+}
+
+/** Writes a final, unmasked frame's header at `at`; returns where its payload goes. */
+function putHeader(target: Buffer, at: number, opcode: number, length: number): number {
+  target[at] = 0x80 | opcode;
+  if (length < 126) {
+    target[at + 1] = length;
+    return at + 2;
+  }
+  if (length < 0x10000) {
+    target[at + 1] = 126;
+    target.writeUInt16BE(length, at + 2);
+    return at + 4;
+  }
+  target[at + 1] = 127;
+  target.writeUInt32BE(Math.floor(length / 0x1_0000_0000), at + 2);
+  target.writeUInt32BE(length >>> 0, at + 6);
+  return at + 10;
+}
+
+function opcodeOf(frame: OutFrame | undefined): number {
+  return frame?.type === 'binary' ? OPCODES.binary : OPCODES.text;
 }

@@ -15,7 +15,8 @@ export class ReceivedText implements TextFrame {
   readonly #bytes: Buffer;
 
   constructor(bytes: Buffer) {
-    this.data = this.#text = bytes.toString('utf8');
+    // Without arguments, toString goes straight to the UTF-8 decoder (no encoding lookup).
+    this.data = this.#text = bytes.toString();
     this.#bytes = bytes;
   }
 

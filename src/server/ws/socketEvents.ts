@@ -1,13 +1,13 @@
 import type { Http2Stream } from 'node:http2';
 import type { Duplex } from 'node:stream';
-import type WebSocket from 'ws';
+import WebSocket from 'ws';
 import { reasons, type TerminateReason } from '../../handler/reasons.js';
 import { MAILBOX_SLICE } from '../../operators/mailbox.js';
 import { streamEndReason } from '../streamReset.js';
 import type { TransportSink } from '../transport.js';
 import { ReceivedText } from './receivedText.js';
 import { endSocketOnceAfterClose } from './wsEnds.js';
-import { emitAtOnce, onCloseFrame, websocketOf } from './wsInternals.js';
+import { emitAtOnce, onCloseFrame, onMessageRead, websocketOf } from './wsInternals.js';
 
 /**
  * Turns what `ws` and the raw socket report into the transport sink's calls. ws keeps doing what it
@@ -74,7 +74,7 @@ export function forwardSocketEvents(
 ): void {
   (ws as Tagged)[TRANSPORT] = target;
   (socket as Tagged)[TRANSPORT] = target;
-  ws.on('message', onMessage);
+  (onMessageRead(ws, onMessage) as Tagged)[TRANSPORT] = target;
   ws.on('ping', onPing);
   ws.on('pong', onPong);
   ws.on('error', onWsError);
@@ -124,28 +124,33 @@ function forwardingSink(emitter: object): TransportSink | undefined {
 }
 
 /**
- * Counts an event ws emitted; at `MAX_EVENTS_PER_TURN` in a row, asks ws to emit the next one after
- * the event loop's turn, and, when that one comes, to emit at once again.
+ * Counts an event ws emitted (`emitter`: the WebSocket, or its Receiver for messages); at
+ * `MAX_EVENTS_PER_TURN` in a row, asks ws to emit the next one after the event loop's turn, and,
+ * when that one comes, to emit at once again.
  */
-function counted(ws: WebSocket): void {
-  const target = (ws as Tagged)[TRANSPORT];
-  if (target === undefined) return;
+function counted(target: SocketEventTarget, emitter: object): void {
   if (target.burst === YIELDING) {
     target.burst = 0;
-    emitAtOnce(ws, true);
+    emitAtOnce(websocketOfEmitter(emitter), true);
   }
   if (++target.burst === MAX_EVENTS_PER_TURN) {
     target.burst = YIELDING;
-    emitAtOnce(ws, false);
+    emitAtOnce(websocketOfEmitter(emitter), false);
   }
 }
 
-function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
-  const sink = forwardingSink(this);
-  if (sink === undefined) return;
-  counted(this);
-  if (data.length > ((this as Tagged)[TRANSPORT]?.maxMessageSize ?? Infinity)) {
-    this.close(MESSAGE_TOO_BIG);
+function websocketOfEmitter(emitter: object): WebSocket {
+  return emitter instanceof WebSocket ? emitter : websocketOf(emitter);
+}
+
+/** A message, straight from ws's Receiver (`onMessageRead`). */
+function onMessage(this: object, data: Buffer, isBinary: boolean): void {
+  const target = (this as Tagged)[TRANSPORT];
+  const sink = target?.sink;
+  if (target === undefined || sink?.forwarding !== true) return;
+  counted(target, this);
+  if (data.length > target.maxMessageSize) {
+    websocketOf(this).close(MESSAGE_TOO_BIG);
     sink.end(reasons.error('badsize'));
     return;
   }
@@ -160,16 +165,18 @@ function onRead(this: Duplex): void {
 }
 
 function onPing(this: WebSocket, data: Buffer): void {
-  const sink = forwardingSink(this);
-  if (sink === undefined) return;
-  counted(this);
+  const target = (this as Tagged)[TRANSPORT];
+  const sink = target?.sink;
+  if (target === undefined || sink?.forwarding !== true) return;
+  counted(target, this);
   sink.frame({ type: 'ping', data });
 }
 
 function onPong(this: WebSocket, data: Buffer): void {
-  const sink = forwardingSink(this);
-  if (sink === undefined) return;
-  counted(this);
+  const target = (this as Tagged)[TRANSPORT];
+  const sink = target?.sink;
+  if (target === undefined || sink?.forwarding !== true) return;
+  counted(target, this);
   sink.frame({ type: 'pong', data });
 }
 

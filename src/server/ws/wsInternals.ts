@@ -1,4 +1,3 @@
-import * as wsModule from 'ws';
 import WebSocket from 'ws';
 import { ArrivingText } from './arrivingText.js';
 
@@ -45,7 +44,13 @@ interface ReceiverInternals {
   ): Error;
   prependListener(event: 'error', listener: (err: Error & { code?: string }) => void): void;
   on(event: 'conclude', listener: (this: object, code: number, reason: Buffer) => void): void;
+  on(event: 'message', listener: MessageListener): void;
+  listeners(event: 'message'): ((...args: never[]) => void)[];
+  removeListener(event: 'message', listener: (...args: never[]) => void): void;
 }
+
+/** A listener for messages as ws's Receiver emits them (`this` is the Receiver). */
+type MessageListener = (this: object, data: Buffer, isBinary: boolean) => void;
 
 interface DeflateInternals {
   _maxPayload: number;
@@ -63,13 +68,6 @@ interface SocketInternals {
   _receiver: ReceiverInternals | null;
   _sender: SenderInternals | null;
   _extensions: Readonly<Record<string, DeflateInternals | undefined>>;
-}
-
-interface SenderStatic {
-  frame(
-    data: Buffer,
-    options: { fin: boolean; mask: boolean; opcode: number; readOnly: boolean; rsv1: boolean },
-  ): Buffer[];
 }
 
 const DEFLATE = 'permessage-deflate';
@@ -150,7 +148,24 @@ export function onCloseFrame(
   receiver.on('conclude', listener);
 }
 
-/** The WebSocket of the Receiver an `onCloseFrame` listener is called on. */
+/**
+ * Has ws's Receiver call `listener` for each message, in place of ws's own listener, which only
+ * emits it again on the WebSocket: one event less per message (the WebSocket emits no 'message'
+ * events afterwards). `listener` runs with `this` set to the Receiver, which is returned so the
+ * caller can tag it; `websocketOf(this)` is its WebSocket.
+ */
+export function onMessageRead(ws: WebSocket, listener: MessageListener): object {
+  const receiver = receiverOf(ws);
+  receiverLink ??= linkTo(receiver, ws);
+  const own = receiver.listeners('message');
+  if (own.length !== 1)
+    throw new Error('ws internals changed: Receiver has no single message listener');
+  receiver.removeListener('message', own[0] as (...args: never[]) => void);
+  receiver.on('message', listener);
+  return receiver;
+}
+
+/** The WebSocket of the Receiver an `onCloseFrame` or `onMessageRead` listener is called on. */
 export function websocketOf(receiver: object): WebSocket {
   const ws = receiverLink === undefined ? undefined : (receiver as Linked)[receiverLink];
   if (!(ws instanceof WebSocket)) throw new Error('ws internals changed: Receiver lost its link');
@@ -210,16 +225,6 @@ export function releaseDeflateContexts(ws: WebSocket): number {
     freed++;
   }
   return freed;
-}
-
-/**
- * A server (unmasked, uncompressed) frame for `data`, built once with ws's own framing so a
- * broadcast does not re-encode the message per member.
- */
-export function serializeFrame(opcode: 0x1 | 0x2 | 0x9 | 0xa | 0x8, data: Buffer): Buffer[] {
-  // Exported by ws's ESM entry, though @types/ws does not declare it.
-  const sender = (wsModule as unknown as { Sender: SenderStatic }).Sender;
-  return sender.frame(data, { fin: true, mask: false, opcode, readOnly: true, rsv1: false });
 }
 
 /** Whether ws has nothing of its own queued (so raw writes keep their order). */

@@ -3,7 +3,13 @@ import WebSocket from 'ws';
 import type { OutFrame } from '../../handler/frames.js';
 import type { SendOutcome } from '../../operators/port.js';
 import { wsMessageLimits } from '../limits.js';
-import { frameBuffers } from './dataFrames.js';
+import {
+  dataFrameBuffers,
+  frameBuffers,
+  headerSize,
+  payloadOf,
+  type DataFrame,
+} from './dataFrames.js';
 import { ReceivedText } from './receivedText.js';
 import { forwardSocketEvents } from './socketEvents.js';
 import type { SerializedFrame, SerializedOutcome, Transport, TransportSink } from '../transport.js';
@@ -85,8 +91,19 @@ export class WsTransport implements Transport {
     const ws = this.ws;
     if (ws.readyState !== WebSocket.OPEN) return 'sent';
     this.#cork();
-    for (let i = 0; i < frames.length; i++) {
-      if (!this.#write(frames[i] as OutFrame)) return 'overflow';
+    for (let i = 0; i < frames.length;) {
+      const frame = frames[i] as OutFrame;
+      // ws has nothing queued: data frames are serialized here and written as ws would, without
+      // ws.send's per-frame work (and its send code, which V8 drops as connections go).
+      if (isData(frame) && !this.compressed && senderIsIdle(ws)) {
+        let end = i + 1;
+        while (end < frames.length && isData(frames[end] as OutFrame)) end++;
+        if (!this.#writeData(frames, i, end)) return 'overflow';
+        i = end;
+      } else {
+        if (!this.#write(frame)) return 'overflow';
+        i++;
+      }
     }
     return 'sent';
   }
@@ -148,7 +165,31 @@ export class WsTransport implements Transport {
     return true;
   }
 
-  /** Writes one frame; `false` if it would pass the outbound bound (it is not queued). */
+  /**
+   * Writes the data frames `frames[from]` to `frames[to - 1]` serialized, small ones sharing a
+   * buffer; `false` if one would pass the outbound bound (those before it are written, it and
+   * the rest are not).
+   */
+  #writeData(frames: readonly OutFrame[], from: number, to: number): boolean {
+    if (to - from === 1) return this.#writeBuffers(frameBuffers(frames[from] as DataFrame));
+    const queued = this.ws.bufferedAmount;
+    const payloads: Buffer[] = [];
+    let taken = 0;
+    let end = from;
+    for (; end < to; end++) {
+      const payload = payloadOf(frames[end] as DataFrame);
+      const size = headerSize(payload.length) + payload.length;
+      // As if each frame were written alone: an empty queue takes one, whatever its size.
+      if (queued + taken !== 0 && queued + taken + size > this.#maxQueueBytes) break;
+      payloads.push(payload);
+      taken += size;
+    }
+    if (queued !== 0) this.#meter.queued(queued);
+    for (const buffer of dataFrameBuffers(frames, payloads, from, end)) this.#socket.write(buffer);
+    return end === to;
+  }
+
+  /** Writes one frame through ws; `false` if it would pass the outbound bound (it is not queued). */
   #write(frame: OutFrame): boolean {
     const ws = this.ws;
     switch (frame.type) {
@@ -157,9 +198,6 @@ export class WsTransport implements Transport {
         // A received text frame sent back as is goes out as the bytes it came in as.
         const data =
           frame.type === 'text' ? (ReceivedText.bytesOf(frame) ?? frame.data) : frame.data;
-        // ws has nothing queued: the frame is serialized here and written as ws would, without
-        // ws.send's per-frame work (and its send code, which V8 drops as connections go).
-        if (!this.compressed && senderIsIdle(ws)) return this.#writeBuffers(frameBuffers(frame));
         if (!this.#fits(typeof data === 'string' ? data : data.byteLength)) return false;
         const options = { binary: frame.type === 'binary', compress: this.#compress };
         if (this.compressed) {
@@ -209,6 +247,10 @@ export class WsTransport implements Transport {
     if (--this.#inFlight !== 0 || this.#idleListeners === undefined) return;
     for (const listener of this.#idleListeners.splice(0)) listener();
   }
+}
+
+function isData(frame: OutFrame): frame is DataFrame {
+  return frame.type === 'text' || frame.type === 'binary';
 }
 
 function uncork(transport: WsTransport): void {
