@@ -13,11 +13,26 @@ import {
   type Logger,
 } from '../../../src/index.js';
 import { probe } from '../../fixtures/serverHandlers.js';
-import { client, closeAll, closed, message, rawPeer, start, wsUrl } from '../support.js';
+import {
+  client,
+  closeAll,
+  closed,
+  encodeFrame,
+  message,
+  rawPeer,
+  start,
+  wsUrl,
+} from '../support.js';
 
 afterEach(closeAll);
 
 const FRAME = Buffer.alloc(16 * 1024, 7);
+
+function closePayload(code: number): Buffer {
+  const payload = Buffer.alloc(2);
+  payload.writeUInt16BE(code);
+  return payload;
+}
 const noop = (): void => undefined;
 const logger: { -readonly [K in keyof Logger]: Logger[K] } = {
   debug: noop,
@@ -119,6 +134,29 @@ describe('order and batching', () => {
     expect(peer.chunks).toHaveLength(1);
     peer.send({ opcode: 0x1, payload: 'next' });
     expect((await peer.frame()).payload.toString()).toBe('d');
+  });
+
+  // Replies of one read leave together at the end of the tick; what ws answers by itself in the
+  // middle of that read (a pong, the close reply, a protocol error's close) must not overtake the
+  // replies to the frames read before it.
+  it.each([
+    ['a pong', encodeFrame({ opcode: 0x9, payload: 'p' }), [0xa, 'p']],
+    ['the close reply', encodeFrame({ opcode: 0x8, payload: closePayload(1000) }), [0x8, 1000]],
+    ['a protocol error’s close', encodeFrame({ opcode: 0x3, payload: 'x' }), [0x8, 1002]],
+  ])('writes the replies read before ws answers with %s first', async (_name, bytes, answer) => {
+    const handler = probe<null, string>({
+      websocketHandle: (frame, state) =>
+        frame.type === 'text' ? reply(text(`re ${frame.data}`), state) : ok(state),
+    });
+    const server = await start({ '/e': handler });
+    const peer = await rawPeer(server, '/e');
+    peer.write(Buffer.concat([encodeFrame({ opcode: 0x1, payload: 'a' }), bytes]));
+    const first = await peer.frame();
+    expect([first.opcode, first.payload.toString()]).toEqual([0x1, 're a']);
+    const second = await peer.frame();
+    const value =
+      second.opcode === 0x8 ? second.payload.readUInt16BE(0) : second.payload.toString();
+    expect([second.opcode, value]).toEqual(answer);
   });
 
   it("sends the handler's own ping and pong frames", async () => {

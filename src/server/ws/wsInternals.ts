@@ -1,9 +1,8 @@
 import WebSocket from 'ws';
-import { ArrivingText } from './arrivingText.js';
 
 /**
- * With `wsStreamInternals.ts` (a WebSocket on an HTTP/2 stream) and `wsEnds.ts` (ws's repeated
- * ends of a closing connection), the only module that touches `ws`
+ * With `wsStreamInternals.ts` (a WebSocket on an HTTP/2 stream), `wsEnds.ts` (ws's repeated
+ * ends of a closing connection) and `wsUtf8.ts` (UTF-8 failing fast), the only module that touches `ws`
  * internals (8.x field names, read from node_modules/ws/lib). Each access is checked, so a `ws` release that renames a field fails loudly in the specs instead
  * of silently dropping a limit.
  *
@@ -14,35 +13,16 @@ import { ArrivingText } from './arrivingText.js';
  * piece (`failFastOnInvalidUtf8`).
  */
 
-type ReceiverCallback = (err?: Error) => void;
-type ReceiverMethod = (this: ReceiverInternals, cb: ReceiverCallback) => void;
-
-interface ReceiverInternals {
+/** The Receiver fields and methods rodeo uses (`wsUtf8.ts` adds the UTF-8 fail-fast ones). */
+export interface ReceiverInternals {
   _maxPayload: number;
   _maxFragments: number;
   _fragmented: number;
   _state: number;
   _bufferedBytes: number;
-  _buffers: Buffer[];
-  _fin: boolean;
-  _opcode: number;
-  _compressed: boolean;
-  _payloadLength: number;
-  _mask: Buffer | undefined;
-  _fragments: Buffer[];
-  _skipUTF8Validation: boolean;
   _allowSynchronousEvents: boolean;
-  [ARRIVING_TEXT]?: ArrivingText | null;
-  getData: ReceiverMethod;
-  dataMessage: ReceiverMethod;
-  createError(
-    ctor: ErrorConstructor,
-    message: string,
-    prefix: boolean,
-    statusCode: number,
-    errorCode: string,
-  ): Error;
   prependListener(event: 'error', listener: (err: Error & { code?: string }) => void): void;
+  prependListener(event: 'ping' | 'conclude' | 'error', listener: (this: object) => void): void;
   on(event: 'conclude', listener: (this: object, code: number, reason: Buffer) => void): void;
   on(event: 'message', listener: MessageListener): void;
   listeners(event: 'message'): ((...args: never[]) => void)[];
@@ -76,14 +56,6 @@ const IDLE_STATE = 0;
 
 /** ws's own key (`kWebSocket`, not exported) from a Receiver to its WebSocket; found on first use. */
 let receiverLink: symbol | undefined;
-/** Where a Receiver keeps the check of a text message arriving in pieces (`null` otherwise). */
-const ARRIVING_TEXT = Symbol('rodeo.arrivingText');
-const TEXT = 0x1;
-/** The mask of a frame that has none (a server's Receiver always has one; a client's never). */
-const NO_MASK = new Uint8Array(4);
-/** ws's own `Receiver#getData` and `#dataMessage`, which rodeo wraps; found on first use. */
-let wsReceive: Pick<ReceiverInternals, 'getData' | 'dataMessage'> | undefined;
-
 type Linked = Record<symbol, unknown>;
 
 /**
@@ -108,27 +80,6 @@ export function setMessageLimits(
  */
 export function fragmentFloodIsTooBig(ws: WebSocket): void {
   receiverOf(ws).prependListener('error', floodIsTooBig);
-}
-
-/**
- * Makes invalid UTF-8 fail a text message (1007) as soon as the piece that makes it invalid
- * arrives, without waiting for the rest (Autobahn 6.4.x; Cowboy does the same): a non-final
- * fragment is checked when ws has it, after inflation, and an uncompressed frame that arrives over
- * several reads is checked read by read. The error is ws's own (`WS_ERR_INVALID_UTF8`, 1007),
- * raised where ws raises it, so the connection ends exactly as for a message found invalid at its
- * end. ws still checks each complete message itself; a message in one frame and one read costs
- * two wrapper calls and a few field reads. Does nothing when UTF-8 validation is off.
- */
-export function failFastOnInvalidUtf8(ws: WebSocket): void {
-  const receiver = receiverOf(ws);
-  const own = (wsReceive ??= checkedReceiveMethods(receiver));
-  if (receiver._skipUTF8Validation) return;
-  if (receiver.getData !== own.getData || receiver.dataMessage !== own.dataMessage) {
-    throw new Error('ws internals changed: Receiver#getData/#dataMessage differ between sockets');
-  }
-  receiver[ARRIVING_TEXT] = null;
-  receiver.getData = getDataFailingFast;
-  receiver.dataMessage = dataMessageFailingFast;
 }
 
 /**
@@ -163,6 +114,18 @@ export function onMessageRead(ws: WebSocket, listener: MessageListener): object 
   receiver.removeListener('message', own[0] as (...args: never[]) => void);
   receiver.on('message', listener);
   return receiver;
+}
+
+/**
+ * Calls `listener` (with `this` set to the Receiver) just before ws answers something it read on
+ * its own — a pong for a ping, the close frame answering the peer's, the close frame for a protocol
+ * error — so that frames the transport holds back can be written first.
+ */
+export function beforeWsAnswers(ws: WebSocket, listener: (this: object) => void): void {
+  const receiver = receiverOf(ws);
+  receiver.prependListener('ping', listener);
+  receiver.prependListener('conclude', listener);
+  receiver.prependListener('error', listener);
 }
 
 /** The WebSocket of the Receiver an `onCloseFrame` or `onMessageRead` listener is called on. */
@@ -239,62 +202,14 @@ function linkTo(receiver: object, ws: WebSocket): symbol {
   return link;
 }
 
-function checkedReceiveMethods(
-  r: ReceiverInternals,
-): Pick<ReceiverInternals, 'getData' | 'dataMessage'> {
-  const found =
-    [r.getData, r.dataMessage, r.createError].every((m) => typeof m === 'function') &&
-    [r._buffers, r._fragments].every((field) => Array.isArray(field)) &&
-    [r._fin, r._compressed, r._skipUTF8Validation].every((field) => typeof field === 'boolean') &&
-    [r._opcode, r._payloadLength].every((field) => typeof field === 'number');
-  if (!found) throw new Error('ws internals changed: Receiver#getData, #dataMessage or fields');
-  return { getData: r.getData, dataMessage: r.dataMessage };
-}
-
-function getDataFailingFast(this: ReceiverInternals, cb: ReceiverCallback): void {
-  // An uncompressed text frame still arriving: check what this read brought.
-  if (
-    this._bufferedBytes < this._payloadLength &&
-    this._opcode === TEXT &&
-    !this._compressed &&
-    !(this[ARRIVING_TEXT] ??= new ArrivingText()).frameArriving(
-      this._buffers,
-      this._bufferedBytes,
-      this._mask ?? NO_MASK,
-    )
-  ) {
-    failUtf8(this, cb);
-    return;
-  }
-  (wsReceive as ReceiverInternals).getData.call(this, cb);
-}
-
-function dataMessageFailingFast(this: ReceiverInternals, cb: ReceiverCallback): void {
-  if (this._fin) {
-    // ws checks the complete message itself.
-    if (this[ARRIVING_TEXT] !== null) this[ARRIVING_TEXT] = null;
-  } else if (
-    this._opcode === TEXT &&
-    !(this[ARRIVING_TEXT] ??= new ArrivingText()).frameComplete(this._fragments)
-  ) {
-    failUtf8(this, cb);
-    return;
-  }
-  (wsReceive as ReceiverInternals).dataMessage.call(this, cb);
-}
-
-function failUtf8(receiver: ReceiverInternals, cb: ReceiverCallback): void {
-  receiver[ARRIVING_TEXT] = null;
-  cb(receiver.createError(Error, 'invalid UTF-8 sequence', true, 1007, 'WS_ERR_INVALID_UTF8'));
-}
-
 function floodIsTooBig(err: Error & { code?: string }): void {
   if (err.code !== 'WS_ERR_TOO_MANY_BUFFERED_PARTS') return;
   const status = Object.getOwnPropertySymbols(err).find((s) => s.description === 'status-code');
   if (status !== undefined) (err as unknown as Record<symbol, number>)[status] = 1009;
 }
 
-function receiverOf(ws: WebSocket): ReceiverInternals {
+/** ws's Receiver of `ws`, checked. */
+export function receiverOf(ws: WebSocket): ReceiverInternals {
   const receiver = (ws as unknown as SocketInternals)._receiver;
   if (receiver === null || typeof receiver._maxPayload !== 'number') {
     throw new Error('ws internals changed: Receiver#_maxPayload not found');
