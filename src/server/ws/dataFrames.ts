@@ -24,11 +24,6 @@ export type BroadcastFrame = Exclude<OutFrame, { type: 'close' }>;
 /** A text or binary frame. */
 export type DataFrame = Extract<OutFrame, { type: 'text' | 'binary' }>;
 
-/** Whether `frame` is a text or binary frame. */
-export function isData(frame: OutFrame): frame is DataFrame {
-  return frame.type === 'text' || frame.type === 'binary';
-}
-
 /** The bytes a frame carries (a received text frame keeps the bytes it came in as). */
 export function payloadOf(frame: BroadcastFrame): Buffer {
   if (frame.type === 'text') return ReceivedText.bytesOf(frame) ?? Buffer.from(frame.data);

@@ -7,13 +7,7 @@ import { streamEndReason } from '../streamReset.js';
 import type { TransportSink } from '../transport.js';
 import { ReceivedText } from './receivedText.js';
 import { endSocketOnceAfterClose } from './wsEnds.js';
-import {
-  beforeWsAnswers,
-  emitAtOnce,
-  onCloseFrame,
-  onMessageRead,
-  websocketOf,
-} from './wsInternals.js';
+import { emitAtOnce, onCloseFrame, onMessageRead, websocketOf } from './wsInternals.js';
 
 /**
  * Turns what `ws` and the raw socket report into the transport sink's calls. ws keeps doing what it
@@ -56,8 +50,6 @@ export interface SocketEventTarget {
   readonly sink: TransportSink | undefined;
   /** The message size limit in force (bytes, or `Infinity`). */
   readonly maxMessageSize: number;
-  /** Writes the frames it holds back (before ws writes on its own, or ends the socket). */
-  flush(): void;
   /**
    * Events ws emitted since the socket's last read began, or `YIELDING` (see
    * `MAX_EVENTS_PER_TURN`); the listeners own it.
@@ -83,9 +75,6 @@ export function forwardSocketEvents(
   (ws as Tagged)[TRANSPORT] = target;
   (socket as Tagged)[TRANSPORT] = target;
   (onMessageRead(ws, onMessage) as Tagged)[TRANSPORT] = target;
-  beforeWsAnswers(ws, flushHeldFrames);
-  // Before ws's own listener, which may end the socket.
-  socket.prependListener('end', flushHeldFrames);
   ws.on('ping', onPing);
   ws.on('pong', onPong);
   ws.on('error', onWsError);
@@ -166,10 +155,6 @@ function onMessage(this: object, data: Buffer, isBinary: boolean): void {
     return;
   }
   sink.frame(isBinary ? { type: 'binary', data } : new ReceivedText(data));
-}
-
-function flushHeldFrames(this: object): void {
-  (this as Tagged)[TRANSPORT]?.flush();
 }
 
 function onRead(this: Duplex): void {

@@ -22,7 +22,6 @@ export interface ReceiverInternals {
   _bufferedBytes: number;
   _allowSynchronousEvents: boolean;
   prependListener(event: 'error', listener: (err: Error & { code?: string }) => void): void;
-  prependListener(event: 'ping' | 'conclude' | 'error', listener: (this: object) => void): void;
   on(event: 'conclude', listener: (this: object, code: number, reason: Buffer) => void): void;
   on(event: 'message', listener: MessageListener): void;
   listeners(event: 'message'): ((...args: never[]) => void)[];
@@ -114,18 +113,6 @@ export function onMessageRead(ws: WebSocket, listener: MessageListener): object 
   receiver.removeListener('message', own[0] as (...args: never[]) => void);
   receiver.on('message', listener);
   return receiver;
-}
-
-/**
- * Calls `listener` (with `this` set to the Receiver) just before ws answers something it read on
- * its own — a pong for a ping, the close frame answering the peer's, the close frame for a protocol
- * error — so that frames the transport holds back can be written first.
- */
-export function beforeWsAnswers(ws: WebSocket, listener: (this: object) => void): void {
-  const receiver = receiverOf(ws);
-  receiver.prependListener('ping', listener);
-  receiver.prependListener('conclude', listener);
-  receiver.prependListener('error', listener);
 }
 
 /** The WebSocket of the Receiver an `onCloseFrame` or `onMessageRead` listener is called on. */

@@ -4,11 +4,9 @@ import type { OutFrame } from '../../handler/frames.js';
 import type { SendOutcome } from '../../operators/port.js';
 import { wsMessageLimits } from '../limits.js';
 import {
-  COPY_LIMIT,
   dataFrameBuffers,
   frameBuffers,
   headerSize,
-  isData,
   payloadOf,
   type DataFrame,
 } from './dataFrames.js';
@@ -22,21 +20,18 @@ import {
   setMessageLimits,
 } from './wsInternals.js';
 
-/** A tick's batch is written once it holds this many bytes (joining costs a copy). */
-const MAX_BATCH_BYTES = 16 * 1024;
-
 /** Where the outbound queue's size is recorded (the server's metrics: its peak). */
 export interface QueueMeter {
   queued(bytes: number): void;
 }
 
 /**
- * The transport port on `ws`: a WebSocket over HTTP/1.1. What is written in one tick — the frames
- * of one result, everything produced while handling one read — leaves in one write: small frames
- * are joined into one buffer (`flush`), and the socket is corked until the next tick. The outbound
- * queue is bounded (`maxQueueBytes`). Reading, compression and limits map onto ws (its private
- * fields only through `wsInternals`); events come from `socketEvents`. A class with the state in
- * fields, so that an idle connection holds no closures.
+ * The transport port on `ws`: a WebSocket over HTTP/1.1. Writes are corked for the rest of the
+ * tick, so the frames of one result — and everything produced while handling one read — leave in
+ * one write; the outbound queue is bounded (`maxQueueBytes`). Reading, compression and limits map
+ * onto ws (its private fields only through `wsInternals`); events come from `socketEvents`.
+ *
+ * A class with the connection's state in fields, so that an idle connection holds no closures.
  */
 export class WsTransport implements Transport {
   readonly ws: WebSocket;
@@ -61,9 +56,6 @@ export class WsTransport implements Transport {
   #idleListeners: (() => void)[] | undefined;
   /** ws's completion callback for compressed sends, created on the first one. */
   #sent: (() => void) | undefined;
-  /** Small buffers written in this tick, joined into one write by `flush`. */
-  #batch: Buffer[] | null = null;
-  #batchBytes = 0;
 
   constructor(
     ws: WebSocket,
@@ -86,7 +78,7 @@ export class WsTransport implements Transport {
   }
 
   get queuedBytes(): number {
-    return this.ws.bufferedAmount + this.#batchBytes;
+    return this.ws.bufferedAmount;
   }
 
   listen(sink: TransportSink): void {
@@ -163,44 +155,14 @@ export class WsTransport implements Transport {
   /** Ends the batch started by `#cork` (run on the next tick). */
   uncork(): void {
     this.#corked = false;
-    this.flush();
     this.#socket.uncork();
-  }
-
-  /**
-   * Writes the small buffers batched so far as one buffer: at the end of the tick, and before
-   * anything else writes to the socket — ws itself (a close frame, a pong, a compressed frame: every
-   * call into ws here, and `socketEvents` before ws's own answers), or a large payload.
-   */
-  flush(): void {
-    const batch = this.#batch;
-    if (batch === null) return;
-    this.#batch = null;
-    const bytes = this.#batchBytes;
-    this.#batchBytes = 0;
-    this.#socket.write(batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch, bytes));
   }
 
   /** Writes serialized bytes; `false` if they would pass the outbound bound (nothing is written). */
   #writeBuffers(buffers: readonly Buffer[]): boolean {
     if (!this.#fits(buffers)) return false;
-    for (const buffer of buffers) this.#put(buffer);
+    for (const buffer of buffers) this.#socket.write(buffer);
     return true;
-  }
-
-  /**
-   * One buffer for the socket: a small one joins the tick's batch (one write, one `writev` entry
-   * for all of them), a large one is written as it is, after the batch.
-   */
-  #put(buffer: Buffer): void {
-    if (buffer.length > COPY_LIMIT) {
-      this.flush();
-      this.#socket.write(buffer);
-      return;
-    }
-    (this.#batch ??= []).push(buffer);
-    this.#batchBytes += buffer.length;
-    if (this.#batchBytes >= MAX_BATCH_BYTES) this.flush();
   }
 
   /**
@@ -210,7 +172,7 @@ export class WsTransport implements Transport {
    */
   #writeData(frames: readonly OutFrame[], from: number, to: number): boolean {
     if (to - from === 1) return this.#writeBuffers(frameBuffers(frames[from] as DataFrame));
-    const queued = this.queuedBytes;
+    const queued = this.ws.bufferedAmount;
     const payloads: Buffer[] = [];
     let taken = 0;
     let end = from;
@@ -223,15 +185,13 @@ export class WsTransport implements Transport {
       taken += size;
     }
     if (queued !== 0) this.#meter.queued(queued);
-    for (const buffer of dataFrameBuffers(frames, payloads, from, end)) this.#put(buffer);
+    for (const buffer of dataFrameBuffers(frames, payloads, from, end)) this.#socket.write(buffer);
     return end === to;
   }
 
   /** Writes one frame through ws; `false` if it would pass the outbound bound (it is not queued). */
   #write(frame: OutFrame): boolean {
     const ws = this.ws;
-    // What was batched goes first.
-    this.flush();
     switch (frame.type) {
       case 'text':
       case 'binary': {
@@ -269,7 +229,7 @@ export class WsTransport implements Transport {
 
   /** Whether a message of `size` (a string or buffers are measured only if needed) fits. */
   #fits(size: number | string | readonly Buffer[]): boolean {
-    const queued = this.queuedBytes;
+    const queued = this.ws.bufferedAmount;
     // An empty queue always takes one message, so a message larger than the bound can still go
     // (and the common case, an empty queue, never measures the message).
     if (queued === 0) return true;
@@ -287,6 +247,10 @@ export class WsTransport implements Transport {
     if (--this.#inFlight !== 0 || this.#idleListeners === undefined) return;
     for (const listener of this.#idleListeners.splice(0)) listener();
   }
+}
+
+function isData(frame: OutFrame): frame is DataFrame {
+  return frame.type === 'text' || frame.type === 'binary';
 }
 
 function uncork(transport: WsTransport): void {
