@@ -58,6 +58,8 @@ export interface SocketEventTarget {
 }
 
 type Tagged = { [TRANSPORT]?: SocketEventTarget };
+/** A target whose connection still forwards events. */
+type Forwarding = SocketEventTarget & { readonly sink: TransportSink };
 
 /**
  * Feeds the transport's sink with frames and end events from `ws` and its socket for as long as
@@ -116,11 +118,16 @@ export function reasonForWsError(err: Error & { code?: string }): TerminateReaso
   }
 }
 
+/** The target of `emitter`, or `undefined` once its connection no longer forwards. */
+function forwardingTarget(emitter: object): Forwarding | undefined {
+  const target = (emitter as Tagged)[TRANSPORT];
+  // Errors after the end are expected (peer gone mid-write) and already accounted for.
+  return target?.sink?.forwarding === true ? (target as Forwarding) : undefined;
+}
+
 /** The sink of `emitter`, or `undefined` once its connection no longer forwards. */
 function forwardingSink(emitter: object): TransportSink | undefined {
-  const sink = (emitter as Tagged)[TRANSPORT]?.sink;
-  // Errors after the end are expected (peer gone mid-write) and already accounted for.
-  return sink?.forwarding === true ? sink : undefined;
+  return forwardingTarget(emitter)?.sink;
 }
 
 /**
@@ -145,16 +152,15 @@ function websocketOfEmitter(emitter: object): WebSocket {
 
 /** A message, straight from ws's Receiver (`onMessageRead`). */
 function onMessage(this: object, data: Buffer, isBinary: boolean): void {
-  const target = (this as Tagged)[TRANSPORT];
-  const sink = target?.sink;
-  if (target === undefined || sink?.forwarding !== true) return;
+  const target = forwardingTarget(this);
+  if (target === undefined) return;
   counted(target, this);
   if (data.length > target.maxMessageSize) {
     websocketOf(this).close(MESSAGE_TOO_BIG);
-    sink.end(reasons.error('badsize'));
+    target.sink.end(reasons.error('badsize'));
     return;
   }
-  sink.frame(isBinary ? { type: 'binary', data } : new ReceivedText(data));
+  target.sink.frame(isBinary ? { type: 'binary', data } : new ReceivedText(data));
 }
 
 function onRead(this: Duplex): void {
@@ -165,19 +171,18 @@ function onRead(this: Duplex): void {
 }
 
 function onPing(this: WebSocket, data: Buffer): void {
-  const target = (this as Tagged)[TRANSPORT];
-  const sink = target?.sink;
-  if (target === undefined || sink?.forwarding !== true) return;
-  counted(target, this);
-  sink.frame({ type: 'ping', data });
+  forwardControl(this, 'ping', data);
 }
 
 function onPong(this: WebSocket, data: Buffer): void {
-  const target = (this as Tagged)[TRANSPORT];
-  const sink = target?.sink;
-  if (target === undefined || sink?.forwarding !== true) return;
-  counted(target, this);
-  sink.frame({ type: 'pong', data });
+  forwardControl(this, 'pong', data);
+}
+
+function forwardControl(ws: WebSocket, type: 'ping' | 'pong', data: Buffer): void {
+  const target = forwardingTarget(ws);
+  if (target === undefined) return;
+  counted(target, ws);
+  target.sink.frame({ type, data });
 }
 
 function onWsError(this: WebSocket, err: Error & { code?: string }): void {

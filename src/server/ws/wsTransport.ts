@@ -172,19 +172,17 @@ export class WsTransport implements Transport {
    */
   #writeData(frames: readonly OutFrame[], from: number, to: number): boolean {
     if (to - from === 1) return this.#writeBuffers(frameBuffers(frames[from] as DataFrame));
-    const queued = this.ws.bufferedAmount;
     const payloads: Buffer[] = [];
     let taken = 0;
     let end = from;
     for (; end < to; end++) {
       const payload = payloadOf(frames[end] as DataFrame);
       const size = headerSize(payload.length) + payload.length;
-      // As if each frame were written alone: an empty queue takes one, whatever its size.
-      if (queued + taken !== 0 && queued + taken + size > this.#maxQueueBytes) break;
+      // As if each frame were written alone, behind the ones taken before it.
+      if (!this.#fits(size, taken)) break;
       payloads.push(payload);
       taken += size;
     }
-    if (queued !== 0) this.#meter.queued(queued);
     for (const buffer of dataFrameBuffers(frames, payloads, from, end)) this.#socket.write(buffer);
     return end === to;
   }
@@ -227,9 +225,12 @@ export class WsTransport implements Transport {
     process.nextTick(uncork, this);
   }
 
-  /** Whether a message of `size` (a string or buffers are measured only if needed) fits. */
-  #fits(size: number | string | readonly Buffer[]): boolean {
-    const queued = this.ws.bufferedAmount;
+  /**
+   * Whether a message of `size` (a string or buffers are measured only if needed) fits, behind
+   * `ahead` bytes about to be written.
+   */
+  #fits(size: number | string | readonly Buffer[], ahead = 0): boolean {
+    const queued = this.ws.bufferedAmount + ahead;
     // An empty queue always takes one message, so a message larger than the bound can still go
     // (and the common case, an empty queue, never measures the message).
     if (queued === 0) return true;
