@@ -41,7 +41,13 @@ export const scaleOutBroadcast: Scenario = {
   ],
 };
 
-/** p99 of info sent from a connection on one node to a connection on the other, at a fixed rate. */
+/**
+ * p99 of info sent from a connection on one node to a connection on the other, at a fixed rate.
+ * Two more rows give the floor of this machine at the same rate and connections: the same pair of
+ * handlers on one node (no Redis: two processes, the loader and the node), and a bare ws echo (the
+ * cheapest round trip through one server process). A cross-node message passes four processes —
+ * the loader, both nodes and redis-server — on the same two cores.
+ */
 export const scaleOutLatency: Scenario = {
   id: 'scaleout-latency',
   title: 'Cross-node info latency p99 at 10 000 msgs/s (64 B)',
@@ -50,24 +56,37 @@ export const scaleOutLatency: Scenario = {
   freshServer: false,
   rows: (): Row[] => [
     { name: 'rodeo', server: 'rodeo', mode: 'pair', deflate: false, launch: TWO_NODES },
+    { name: 'rodeo (1 node)', server: 'rodeo', mode: 'pair', deflate: false },
+    { name: 'ws', server: 'ws', mode: 'echo', deflate: false },
     { name: 'socketio', server: 'socketio', mode: 'pair', deflate: false, launch: TWO_NODES },
   ],
   measure: (row, server, s, loader) => {
-    const [first, second] = server.ports;
-    if (first === undefined || second === undefined) throw new Error('needs 2 nodes');
+    const timed = {
+      rate: s.scaleOut.rate,
+      payload: 64,
+      warmupMs: s.warmupMs,
+      measureMs: s.measureMs,
+      serverPid: server.pids,
+    };
+    const timeoutMs = s.warmupMs + s.measureMs + 60_000;
+    if (row.mode === 'echo') {
+      const target = targetFor(row, server);
+      return loader.run(
+        { kind: 'latency', target, connections: s.scaleOut.pairs, ...timed },
+        timeoutMs,
+      );
+    }
+    // One node: the senders and their receivers are on the same node.
+    const [first = server.port, second = first] = server.ports;
     return loader.run(
       {
         kind: 'crossLatency',
         target: targetAt(row, first, server.spec.sio),
         receivers: targetAt(row, second, server.spec.sio),
         pairs: s.scaleOut.pairs,
-        rate: s.scaleOut.rate,
-        payload: 64,
-        warmupMs: s.warmupMs,
-        measureMs: s.measureMs,
-        serverPid: server.pids,
+        ...timed,
       },
-      s.warmupMs + s.measureMs + 60_000,
+      timeoutMs,
     );
   },
 };
