@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
-import { Mailbox, MAILBOX_SLICE, type MailboxHost } from '../../src/operators/mailbox.js';
+import {
+  Mailbox,
+  MAILBOX_SLICE,
+  MAILBOX_SLICE_MS,
+  type MailboxHost,
+} from '../../src/operators/mailbox.js';
 
 /** A scheduler whose actions run only when the test says so, and whose clock the test sets. */
 function manualScheduler() {
@@ -109,6 +114,30 @@ describe('Mailbox', () => {
     mailbox.startSlice();
     mailbox.put(-1);
     expect(ran.at(-1)).toBe(-1);
+  });
+
+  it('starts a new slice for a value arriving once the used-up slice is MAILBOX_SLICE_MS old', () => {
+    const manual = manualScheduler();
+    const { host, ran } = recordingHost(new Set());
+    const mailbox = new Mailbox(host, manual.scheduler);
+    // Info only: no read ever starts a slice.
+    for (let i = 0; i < MAILBOX_SLICE; i++) mailbox.put(i);
+    expect(ran.length).toBe(MAILBOX_SLICE);
+    manual.advance(MAILBOX_SLICE_MS - 1);
+    // Still the same slice: the value waits for the scheduled action.
+    expect(mailbox.put(-1)).toBe(true);
+    expect(manual.pending()).toBe(1);
+    manual.runNext();
+    expect(ran.at(-1)).toBe(-1);
+    // The continuation's slice in turn: used up, then over once its time has passed.
+    for (let i = 1; i < MAILBOX_SLICE; i++) mailbox.put(i);
+    expect(mailbox.put(-2)).toBe(true);
+    manual.runNext();
+    for (let i = 1; i < MAILBOX_SLICE; i++) mailbox.put(i);
+    manual.advance(MAILBOX_SLICE_MS);
+    expect(mailbox.put(-3)).toBe(false);
+    expect(ran.at(-1)).toBe(-3);
+    expect(manual.pending()).toBe(0);
   });
 
   it('also yields when a slice runs longer than its time budget', () => {

@@ -34,10 +34,18 @@ export interface MailboxHost<V> {
  *    values wait, and a scheduled action goes on with them, so a burst — a socket read full of
  *    tiny frames, a long backlog — never holds the event loop (under `TestScheduler` the
  *    continuation runs in the same frame). `startSlice` starts a new slice (a new socket read).
+ * 4. A slice is over once `MAILBOX_SLICE_MS` have passed since it used up its budget: a value then
+ *    arriving while nothing runs or waits starts a new slice and is handled at once. A connection
+ *    that only receives info (no reads to start slices) thus never waits for a scheduled action
+ *    because of values handled long ago; a synchronous flood still gets one slice, then waits.
  *
  * ```
  * put:     -abc-------      a waits for an asynchronous result until frame 3
  * handled: -a--(bc)---      b and c waited, in order
+ *
+ * (slice of 2 values)
+ * put:     -(abc)----d--    c arrives in a used-up slice; d at least MAILBOX_SLICE_MS later
+ * handled: -(ab)c----d--    c waits for the scheduled action, d is handled at once
  * ```
  */
 export class Mailbox<V> {
@@ -51,6 +59,8 @@ export class Mailbox<V> {
   #budget = MAILBOX_SLICE;
   /** When the current slice handled its first timed value (`NaN`: not yet). */
   #sliceStart = NaN;
+  /** When the current slice used up its budget (`NaN`: not yet). */
+  #spentAt = NaN;
 
   constructor(host: MailboxHost<V>, scheduler: SchedulerLike) {
     this.#host = host;
@@ -73,7 +83,7 @@ export class Mailbox<V> {
    */
   put(value: V, timed = false): boolean {
     if (this.#closed) return false;
-    if (this.idle && this.#spend(timed)) {
+    if (this.idle && (this.#spend(timed) || this.#sliceOver(timed))) {
       if (this.#run(value)) this.drain();
       return false;
     }
@@ -87,6 +97,7 @@ export class Mailbox<V> {
   startSlice(): void {
     this.#budget = MAILBOX_SLICE;
     this.#sliceStart = NaN;
+    this.#spentAt = NaN;
   }
 
   /** The running value's asynchronous result has settled: go on with the queue. */
@@ -131,16 +142,24 @@ export class Mailbox<V> {
     if (this.#budget === 0) return false;
     if (timed) {
       if (Number.isNaN(this.#sliceStart)) this.#sliceStart = this.#scheduler.now();
-      else if (
-        (this.#budget & 15) === 0 &&
-        this.#scheduler.now() - this.#sliceStart >= MAILBOX_SLICE_MS
-      ) {
-        this.#budget = 0;
-        return false;
+      else if ((this.#budget & 15) === 0) {
+        const now = this.#scheduler.now();
+        if (now - this.#sliceStart >= MAILBOX_SLICE_MS) {
+          this.#budget = 0;
+          this.#spentAt = now;
+          return false;
+        }
       }
     }
-    this.#budget--;
+    if (--this.#budget === 0) this.#spentAt = this.#scheduler.now();
     return true;
+  }
+
+  /** Whether the used-up slice ended long enough ago to start a new one (then takes its place). */
+  #sliceOver(timed: boolean): boolean {
+    if (!(this.#scheduler.now() - this.#spentAt >= MAILBOX_SLICE_MS)) return false;
+    this.startSlice();
+    return this.#spend(timed);
   }
 
   #yield(): void {
