@@ -76,7 +76,7 @@ export const scaleOutLatency: Scenario = {
         timeoutMs,
       );
     }
-    // One node: the senders and their receivers are on the same node.
+    // Senders on the first node, receivers on the second — or on the same one for the 1-node row.
     const [first = server.port, second = first] = server.ports;
     return loader.run(
       {

@@ -43,9 +43,10 @@ export interface MailboxHost<V> {
  * put:     -abc-------      a waits for an asynchronous result until frame 3
  * handled: -a--(bc)---      b and c waited, in order
  *
- * (slice of 2 values)
- * put:     -(abc)----d--    c arrives in a used-up slice; d at least MAILBOX_SLICE_MS later
- * handled: -(ab)c----d--    c waits for the scheduled action, d is handled at once
+ * (slice of 2 values, nothing waiting in between)
+ * put:     -(ab)-c----d--   c arrives in the used-up slice; d at least MAILBOX_SLICE_MS after b
+ * handled: -(ab)-c----d--   c waits for the scheduled action (in virtual time: the same frame),
+ *                           d starts a new slice and is handled at once, nothing is scheduled
  * ```
  */
 export class Mailbox<V> {
