@@ -23,6 +23,9 @@ export interface InfoCodec {
  */
 export const jsonCodec: InfoCodec = {
   encode: (info) => {
+    // A primitive has one JSON form and needs no replacer (with one, V8 builds a holder object
+    // and calls back into JavaScript for every value): the common info, a string, goes straight.
+    if (isPlainPrimitive(info)) return JSON.stringify(info);
     const json = JSON.stringify(info, strictly);
     if (json === undefined) throw new TypeError(`${describe(info)} has no JSON form`);
     return json;
@@ -40,9 +43,12 @@ export const v8Codec: InfoCodec = {
   decode: (bytes) => deserialize(bytes) as unknown,
 };
 
-/** Encodes with `codec`, turning its failure into `RODEO_ERR_INFO_NOT_SERIALIZABLE`. */
-export function encodeInfo(codec: InfoCodec, info: unknown): Buffer {
-  let bytes: Buffer | string;
+/**
+ * Encodes with `codec`, turning its failure into `RODEO_ERR_INFO_NOT_SERIALIZABLE`. A string comes
+ * back as it is: the message it goes into writes it in place, without a buffer of its own.
+ */
+export function encodeInfo(codec: InfoCodec, info: unknown): Buffer | string {
+  let bytes: unknown;
   try {
     bytes = codec.encode(info);
   } catch (err) {
@@ -53,7 +59,26 @@ export function encodeInfo(codec: InfoCodec, info: unknown): Buffer {
       { cause: err },
     );
   }
-  return typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+  if (typeof bytes === 'string' || Buffer.isBuffer(bytes)) return bytes;
+  // A plain Uint8Array (what many encoders return) is viewed as a Buffer, not copied.
+  if (bytes instanceof Uint8Array) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  throw new RodeoError(
+    'RODEO_ERR_INFO_NOT_SERIALIZABLE',
+    'info cannot cross to another node: the codec returned neither bytes nor a string',
+  );
+}
+
+/** A string, boolean, finite number or `null`: what JSON carries unchanged without a check. */
+function isPlainPrimitive(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    default:
+      return value === null;
+  }
 }
 
 /** `JSON.stringify` replacer that refuses what JSON would not carry unchanged. */

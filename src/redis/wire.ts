@@ -79,12 +79,25 @@ const COLON = 0x3a;
 /** Longest decimal length prefix accepted (a 1 GB field): no unbounded digit runs. */
 const MAX_DIGITS = 10;
 
-/** Encodes a message of `kind` with string `fields` and an optional payload. */
-export function encode(kind: KindLetter, fields: readonly string[], payload?: Buffer): Buffer {
+/**
+ * Encodes a message of `kind` with string `fields` and an optional payload (bytes, or a string
+ * written as UTF-8), into one buffer.
+ */
+export function encode(
+  kind: KindLetter,
+  fields: readonly string[],
+  payload?: Buffer | string,
+): Buffer {
   let head = kind;
   for (const field of fields) head += `${Buffer.byteLength(field)}:${field}`;
-  const header = Buffer.from(head);
-  return payload === undefined ? header : Buffer.concat([header, payload]);
+  if (payload === undefined) return Buffer.from(head);
+  const headLength = Buffer.byteLength(head);
+  const payloadLength = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+  const message = Buffer.allocUnsafe(headLength + payloadLength);
+  message.write(head, 0);
+  if (typeof payload === 'string') message.write(payload, headLength);
+  else payload.copy(message, headLength);
+  return message;
 }
 
 /** Encodes a node's state as the fields of a hello or state message. */
