@@ -10,7 +10,7 @@ export interface Settings {
   readonly pin: boolean;
   /** tsc output the Node servers and the loader run from; `null`: through tsx. */
   readonly jsRoot: string | null;
-  /** Rounds of A B C …, B C … A, … (see `inRoundOrder`); medians are over rounds. */
+  /** Rounds, each running every row once (see `inRoundOrder`); medians are over rounds. */
   readonly rounds: number;
   readonly warmupMs: number;
   readonly measureMs: number;

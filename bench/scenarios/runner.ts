@@ -1,6 +1,6 @@
 /**
- * Runs one scenario: servers alternated over several rounds, each round starting one row later
- * (A B C, B C A, C A B, …), medians per row, ratios of every rodeo row to every other row, and the
+ * Runs one scenario: servers alternated over several rounds, in an order that changes every round
+ * (`inRoundOrder`), medians per row, ratios of every rodeo row to every other row, and the
  * performance goals checked on those ratios.
  */
 import { loadavg } from 'node:os';
@@ -17,7 +17,7 @@ export type Log = (line: string) => void;
 /**
  * Runs a scenario against every row whose server is available.
  *
- * @param rounds Rounds of A B C …, B C … A, ….
+ * @param rounds Rounds, each running every row once (see `inRoundOrder`).
  */
 export async function runScenario(
   sc: Scenario,
@@ -100,14 +100,25 @@ export async function runScenario(
 }
 
 /**
- * The rows of `round` (from 1): the list turned left by `round - 1`. What a run leaves behind —
- * TIME_WAIT sockets of a handshake run, a saturated server still working off its backlog, a cache
- * another process filled — weighs on the run after it; in a fixed order the same row would always
- * follow the same one (rodeo right after Yaws) and carry that cost in every round.
+ * The rows of `round` (from 1), in the order of a Williams design (a balanced Latin square). What a
+ * run leaves behind — TIME_WAIT sockets of a handshake run, a saturated server still working off
+ * its backlog — weighs on the run right after it. In one fixed order the same row always follows
+ * the same one (rodeo right after Yaws), and turning the list each round keeps every row's
+ * neighbours; here each row follows a different one round after round, and over `n` rounds
+ * (`2n` for an odd number of rows, every other round reversed) each row follows every other
+ * exactly once.
  */
 export function inRoundOrder<T>(rows: readonly T[], round: number): T[] {
-  const shift = rows.length === 0 ? 0 : (round - 1) % rows.length;
-  return [...rows.slice(shift), ...rows.slice(0, shift)];
+  const n = rows.length;
+  const odd = n % 2 === 1;
+  const shift = odd ? Math.floor((round - 1) / 2) : round - 1;
+  const order: T[] = [];
+  // 0, 1, n-1, 2, n-2, … shifted by `shift`.
+  for (let i = 0, low = 1, high = n - 1; i < n; i++) {
+    const base = i === 0 ? 0 : i % 2 === 1 ? low++ : high--;
+    order.push(rows[(base + shift) % n] as T);
+  }
+  return odd && round % 2 === 0 ? order.reverse() : order;
 }
 
 async function measureOnce(
