@@ -84,23 +84,14 @@ function isPlainPrimitive(value: unknown): boolean {
 /** `JSON.stringify` replacer that refuses what JSON would not carry unchanged. */
 function strictly(this: unknown, key: string, value: unknown): unknown {
   const original = (this as Record<string, unknown>)[key];
-  switch (typeof original) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      if (Number.isFinite(original)) return value;
-      break;
-    case 'undefined':
-      // A missing property and an undefined one read the same; anywhere else it would turn to null.
-      if (key !== '' && !Array.isArray(this)) return value;
-      break;
-    case 'object': {
-      if (original === null || Array.isArray(original)) return value;
-      const proto: unknown = Object.getPrototypeOf(original);
-      if (proto === Object.prototype || proto === null) return value;
-      break;
-    }
+  if (isPlainPrimitive(original)) return value;
+  if (original === undefined) {
+    // A missing property and an undefined one read the same; anywhere else it would turn to null.
+    if (key !== '' && !Array.isArray(this)) return value;
+  } else if (typeof original === 'object') {
+    if (Array.isArray(original)) return value;
+    const proto: unknown = Object.getPrototypeOf(original);
+    if (proto === Object.prototype || proto === null) return value;
   }
   throw new TypeError(`${describe(original)} does not survive JSON`);
 }
