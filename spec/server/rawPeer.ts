@@ -175,6 +175,8 @@ export interface RawRequestOptions {
   readonly httpVersion?: string;
   /** Bytes written in the same packet as the request. */
   readonly after?: Buffer;
+  /** Keep the peer's side open when the server's FIN arrives (Node ends it by default). */
+  readonly allowHalfOpen?: boolean;
 }
 
 /**
@@ -187,7 +189,11 @@ export async function rawRequest(
   headers: Record<string, string>,
   options: RawRequestOptions = {},
 ): Promise<RawResponse> {
-  const socket = net.connect(server.port, '127.0.0.1');
+  const socket = net.connect({
+    port: server.port,
+    host: '127.0.0.1',
+    allowHalfOpen: options.allowHalfOpen ?? false,
+  });
   track({ close: () => void socket.destroy() });
   await once(socket, 'connect');
   const head =

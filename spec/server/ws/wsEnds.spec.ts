@@ -1,7 +1,9 @@
 import { once } from 'node:events';
+import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { probe } from '../../fixtures/serverHandlers.js';
+import { rawRequest, upgradeHeaders } from '../rawPeer.js';
 import { closeAll, rawPeer, start } from '../support.js';
 
 afterEach(() => {
@@ -40,5 +42,18 @@ describe('a connection closed by its peer', () => {
       close: { code: 1000, reason: '' },
     });
     expect(ends.count).toBe(0);
+  });
+
+  it("closes its TCP connection once both close frames crossed, without waiting for the peer's FIN (RFC 6455 §7.1.1)", async () => {
+    // A long close timeout: before, ws kept the half-closed socket until the peer's FIN or this.
+    const server = await start({ '/e': probe() }, { shutdownTimeout: 60_000 });
+    const accepted = once(server.httpServer, 'connection') as Promise<[Socket]>;
+    const { peer } = await rawRequest(server, '/e', upgradeHeaders(), { allowHalfOpen: true });
+    const [serverSide] = await accepted;
+    const released = once(serverSide, 'close');
+    peer.send({ opcode: 0x8, payload: Buffer.from([0x03, 0xe8]) });
+    expect(await peer.closeCode()).toBe(1000);
+    await released;
+    expect(peer.socket.writableEnded).toBe(false);
   });
 });

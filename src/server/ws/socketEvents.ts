@@ -6,7 +6,7 @@ import { MAILBOX_SLICE } from '../../operators/mailbox.js';
 import { streamEndReason } from '../streamReset.js';
 import type { TransportSink } from '../transport.js';
 import { ReceivedText } from './receivedText.js';
-import { endSocketOnceAfterClose } from './wsEnds.js';
+import { closeSocketOnceEnded, endSocketOnceAfterClose } from './wsEnds.js';
 import { emitAtOnce, onCloseFrame, onMessageRead, websocketOf } from './wsInternals.js';
 
 /**
@@ -204,6 +204,7 @@ function closeFrame(sink: TransportSink, code: number, reason: Buffer): void {
 function onCloseFrameRead(this: object, code: number, reason: Buffer): void {
   const ws = websocketOf(this);
   endSocketOnceAfterClose(ws);
+  closeSocketOnceEnded(ws);
   const sink = forwardingSink(ws);
   if (sink !== undefined) closeFrame(sink, code, reason);
 }

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { Writable, type Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 
@@ -7,7 +8,8 @@ import type WebSocket from 'ws';
  * then again when the peer's FIN arrives. Ending a finished stream has no effect but one: Node
  * builds an error with a stack trace for it and drops it — three per connection closed by its peer,
  * about 60 µs of the 500 µs a connection costs from handshake to close on these machines. This
- * module (ws 8 internals, each checked) skips the repeated ends and nothing else.
+ * module (ws 8 internals, each checked) skips the repeated ends, and releases the socket as soon
+ * as the close handshake is written instead of after the peer's FIN (`closeSocketOnceEnded`).
  */
 
 interface EndsInternals {
@@ -41,6 +43,25 @@ export function endSocketOnceAfterClose(ws: WebSocket): void {
   }
   socket.removeListener('end', wsOnEnd);
   socket.on('end', endIfNotEnded);
+}
+
+/**
+ * Once both close frames have crossed, RFC 6455 §7.1.1 has the server close the TCP connection
+ * immediately (docs/semantics.md §2). ws half-closes instead — it ends the socket after its
+ * close frame and keeps it until the peer's FIN arrives: one more read and one more turn of the
+ * event loop per connection, for nothing, since a peer may send no data after its close frame.
+ * So rodeo closes the socket as soon as the end is written (the close frame and the FIN are in
+ * the kernel's hands, which finishes the TCP close on its own). Call when the peer's close frame
+ * is read. Only for a TCP (or TLS) socket: an HTTP/2 stream keeps ws's way, as destroying it would
+ * reset the stream.
+ */
+export function closeSocketOnceEnded(ws: WebSocket): void {
+  const socket = (ws as unknown as EndsInternals)._socket;
+  if (socket instanceof Socket && !socket.writableFinished) socket.once('finish', destroyFinished);
+}
+
+function destroyFinished(this: Socket): void {
+  this.destroy();
 }
 
 function endOnce(this: Writable, ...args: unknown[]): Writable {
