@@ -14,6 +14,13 @@ describe('WsServerPool', () => {
     const first = pool.get(base);
     expect(pool.get({ ...base })).toBe(first);
     expect(pool.get({ ...base, validateUtf8: false })).not.toBe(first);
+    expect(pool.get({ ...base, maxPayload: 2048 })).not.toBe(first);
+    expect(pool.get({ ...base, maxFragments: 32 })).not.toBe(first);
+    expect(pool.get(base)).toBe(first);
+    const deflate = { level: 1 };
+    const compressed = pool.get({ ...base, compress: deflate });
+    expect(pool.get({ ...base, compress: deflate })).toBe(compressed);
+    expect(pool.get({ ...base, compress: { level: 1 } })).toBe(compressed);
     expect(pool.get({ ...base, compress: { level: 1 } })).not.toBe(
       pool.get({ ...base, compress: {} }),
     );

@@ -38,8 +38,12 @@ interface OfferParser {
 /** Creates an empty pool; `closeTimeout` bounds how long ws waits for a peer's close reply. */
 export function createWsServerPool(closeTimeout: number): WsServerPool {
   const servers = new Map<string, WebSocketServer>();
+  // Most connections of an app share one option set: the last one asked for is checked first,
+  // field by field, before a cache key is built.
+  let last: { readonly options: WsOptionSet; readonly server: WebSocketServer } | undefined;
   return {
     get(options) {
+      if (last !== undefined && sameOptions(last.options, options)) return last.server;
       const key = optionKey(options);
       let server = servers.get(key);
       if (server === undefined) {
@@ -55,11 +59,13 @@ export function createWsServerPool(closeTimeout: number): WsServerPool {
         server = new WebSocketServer(wsOptions);
         servers.set(key, server);
       }
+      last = { options, server };
       return server;
     },
     close() {
       for (const server of servers.values()) server.close();
       servers.clear();
+      last = undefined;
     },
   };
 }
@@ -99,6 +105,16 @@ function toWsDeflate(options: DeflateOptions): PerMessageDeflateOptions {
     ws.clientMaxWindowBits = options.clientMaxWindowBits;
   if (options.level !== undefined) ws.zlibDeflateOptions = { level: options.level };
   return ws;
+}
+
+/** Whether two option sets select the same server (compression settings compared by identity). */
+function sameOptions(a: WsOptionSet, b: WsOptionSet): boolean {
+  return (
+    a.compress === b.compress &&
+    a.maxPayload === b.maxPayload &&
+    a.maxFragments === b.maxFragments &&
+    a.validateUtf8 === b.validateUtf8
+  );
 }
 
 /** The cache key of an option set, built without serializing anything on the common path. */
