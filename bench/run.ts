@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--json] [--pin] [--only=echo-64,latency] [--from=results.json]`: rodeo against bare ws,
  * Socket.IO, Python websockets and Yaws, every figure a ratio measured in the same run.
+ * `--rounds=N`, `--warmup=MS` and `--measure=MS` override the rounds and the time per row.
  *
  * Prints progress, then the table, CPU shares and goals; saves `bench/results/<timestamp>.json`,
  * `bench/results/latest.json` and `bench/results/ratios.svg`. With `--json` the progress goes to
@@ -11,7 +12,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { compileForBench } from './build.js';
 import { ratioChart } from './chart.js';
-import { settings } from './config.js';
+import { settings, type Settings } from './config.js';
 import { machine } from './machine.js';
 import { runMain } from './proc.js';
 import {
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   log('compiling the servers and the loader with tsc …');
   const build = compileForBench();
   if (build.root === null) log(`  tsc failed, running through tsx instead: ${build.reason}`);
-  const s = settings(quick, argv.includes('--pin'), build.root);
+  const s = overridden(settings(quick, argv.includes('--pin'), build.root), argv);
   const began = performance.now();
   const startedAt = new Date().toISOString();
 
@@ -149,3 +150,24 @@ async function rodeoReady(): Promise<boolean> {
 }
 
 runMain('bench', main);
+
+/** `settings` with `--rounds=N`, `--warmup=MS` and `--measure=MS` applied. */
+function overridden(base: Settings, argv: readonly string[]): Settings {
+  const option = (name: string): number | undefined => {
+    const value = argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed <= 0)
+      throw new Error(`--${name} needs a positive integer`);
+    return parsed;
+  };
+  const rounds = option('rounds');
+  const warmupMs = option('warmup');
+  const measureMs = option('measure');
+  return {
+    ...base,
+    ...(rounds === undefined ? {} : { rounds }),
+    ...(warmupMs === undefined ? {} : { warmupMs }),
+    ...(measureMs === undefined ? {} : { measureMs }),
+  };
+}
