@@ -20,7 +20,9 @@ import {
   encodeFrame,
   message,
   rawPeer,
+  rawRequest,
   start,
+  upgradeHeaders,
   wsUrl,
 } from '../support.js';
 
@@ -157,6 +159,38 @@ describe('order and batching', () => {
     const value =
       second.opcode === 0x8 ? second.payload.readUInt16BE(0) : second.payload.toString();
     expect([second.opcode, value]).toEqual(answer);
+  });
+
+  it('writes the reply to a message read just before the peer’s FIN', async () => {
+    const handler = probe<null, string>({
+      websocketHandle: (frame, state) =>
+        frame.type === 'text' ? reply(text(`re ${frame.data}`), state) : ok(state),
+    });
+    const server = await start({ '/e': handler });
+    const { peer } = await rawRequest(server, '/e', upgradeHeaders(), { allowHalfOpen: true });
+    // The message and the FIN in one go: ws ends the socket while the reply is being staged.
+    peer.socket.end(encodeFrame({ opcode: 0x1, payload: 'a' }));
+    expect((await peer.frame()).payload.toString()).toBe('re a');
+  });
+
+  it('writes the replies read before a message over the limit, then closes with 1009', async () => {
+    const handler = probe<null, string>(
+      {
+        websocketHandle: (frame, state) =>
+          frame.type === 'text' ? reply(text(`re ${frame.data}`), state) : ok(state),
+      },
+      { maxFrameSize: 16 },
+    );
+    const server = await start({ '/e': handler });
+    const peer = await rawPeer(server, '/e');
+    peer.write(
+      Buffer.concat([
+        encodeFrame({ opcode: 0x1, payload: 'a' }),
+        encodeFrame({ opcode: 0x1, payload: 'x'.repeat(17) }),
+      ]),
+    );
+    expect((await peer.frame()).payload.toString()).toBe('re a');
+    expect(await peer.closeCode()).toBe(1009);
   });
 
   it("sends the handler's own ping and pong frames", async () => {

@@ -6,10 +6,11 @@ import { ReceivedText } from './receivedText.js';
  * rodeo: for a broadcast (once for every member), for a frame crossing nodes, and for the data
  * frames the ws transport writes to the socket itself.
  *
- * A small frame is one buffer — its header and a copy of its payload — and the small frames of one
- * result share one buffer: every buffer is one `write` on the socket (a queued request each, while
- * corked) and one entry of the `writev` that sends them, which cost more than copying a small
- * payload. A large payload is written as it is, after a header of its own.
+ * A small frame is one buffer — its header and a copy of its payload: every buffer is one `write`
+ * on the socket and one entry of the `writev` that sends them, which cost more than copying a small
+ * payload. The ws transport goes further: the small frames of a whole tick are serialized into one
+ * staging buffer (`putFrame`), one write. A large payload is written as it is, after a header of
+ * its own.
  */
 
 /** The opcode of each frame type other than close. */
@@ -23,6 +24,11 @@ export type BroadcastFrame = Exclude<OutFrame, { type: 'close' }>;
 
 /** A text or binary frame. */
 export type DataFrame = Extract<OutFrame, { type: 'text' | 'binary' }>;
+
+/** Whether `frame` is a text or binary frame. */
+export function isData(frame: OutFrame): frame is DataFrame {
+  return frame.type === 'text' || frame.type === 'binary';
+}
 
 /** The bytes a frame carries (a received text frame keeps the bytes it came in as). */
 export function payloadOf(frame: BroadcastFrame): Buffer {
@@ -45,53 +51,23 @@ export function serverFrame(opcode: number, payload: Buffer): Buffer[] {
     return [header, payload];
   }
   const wire = Buffer.allocUnsafe(head + length);
-  wire.set(payload, putHeader(wire, 0, opcode, length));
+  putFrame(wire, 0, opcode, payload);
   return [wire];
-}
-
-/**
- * The buffers of the data frames `frames[from]` to `frames[to - 1]`, in order: consecutive small
- * frames share one buffer. `payloads` are their payloads (`payloadOf`), in the same order.
- */
-export function dataFrameBuffers(
-  frames: readonly OutFrame[],
-  payloads: readonly Buffer[],
-  from: number,
-  to: number,
-): Buffer[] {
-  const buffers: Buffer[] = [];
-  let i = from;
-  while (i < to) {
-    const first = payloads[i - from] as Buffer;
-    if (first.length > COPY_LIMIT) {
-      buffers.push(...serverFrame(opcodeOf(frames[i]), first));
-      i++;
-      continue;
-    }
-    // A run of small frames: one buffer for all of them.
-    let end = i;
-    let size = 0;
-    for (; end < to; end++) {
-      const length = (payloads[end - from] as Buffer).length;
-      if (length > COPY_LIMIT) break;
-      size += headerSize(length) + length;
-    }
-    const wire = Buffer.allocUnsafe(size);
-    let at = 0;
-    for (; i < end; i++) {
-      const payload = payloads[i - from] as Buffer;
-      at = putHeader(wire, at, opcodeOf(frames[i]), payload.length);
-      wire.set(payload, at);
-      at += payload.length;
-    }
-    buffers.push(wire);
-  }
-  return buffers;
 }
 
 /** The bytes of a frame's header for a payload of `length` bytes. */
 export function headerSize(length: number): number {
   return length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+}
+
+/**
+ * Serializes a final, unmasked frame into `target` at `at` (which has room for it); returns where
+ * it ends.
+ */
+export function putFrame(target: Buffer, at: number, opcode: number, payload: Buffer): number {
+  const start = putHeader(target, at, opcode, payload.length);
+  target.set(payload, start);
+  return start + payload.length;
 }
 
 /** Writes a final, unmasked frame's header at `at`; returns where its payload goes. */
@@ -110,8 +86,4 @@ function putHeader(target: Buffer, at: number, opcode: number, length: number): 
   target.writeUInt32BE(Math.floor(length / 0x1_0000_0000), at + 2);
   target.writeUInt32BE(length >>> 0, at + 6);
   return at + 10;
-}
-
-function opcodeOf(frame: OutFrame | undefined): number {
-  return frame?.type === 'binary' ? OPCODES.binary : OPCODES.text;
 }

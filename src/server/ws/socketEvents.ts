@@ -7,7 +7,13 @@ import { streamEndReason } from '../streamReset.js';
 import type { TransportSink } from '../transport.js';
 import { ReceivedText } from './receivedText.js';
 import { closeSocketOnceEnded, endSocketOnceAfterClose } from './wsEnds.js';
-import { emitAtOnce, onCloseFrame, onMessageRead, websocketOf } from './wsInternals.js';
+import {
+  emitAtOnce,
+  hookAnswers,
+  onMessageRead,
+  websocketOf,
+  type AnswerHooks,
+} from './wsInternals.js';
 
 /**
  * Turns what `ws` and the raw socket report into the transport sink's calls. ws keeps doing what it
@@ -50,6 +56,8 @@ export interface SocketEventTarget {
   readonly sink: TransportSink | undefined;
   /** The message size limit in force (bytes, or `Infinity`). */
   readonly maxMessageSize: number;
+  /** Writes the frames it holds back (before ws writes on its own, or ends the socket). */
+  flush(): void;
   /**
    * Events ws emitted since the socket's last read began, or `YIELDING` (see
    * `MAX_EVENTS_PER_TURN`); the listeners own it.
@@ -77,11 +85,15 @@ export function forwardSocketEvents(
   (ws as Tagged)[TRANSPORT] = target;
   (socket as Tagged)[TRANSPORT] = target;
   (onMessageRead(ws, onMessage) as Tagged)[TRANSPORT] = target;
+  // What ws answers while reading (a pong, the close reply) must not overtake the replies staged
+  // for the frames read before. Its other writes need no hook: a protocol error's close and its
+  // end of the socket on the peer's FIN come from a later tick than what was staged, whose flush
+  // was queued first.
+  hookAnswers(ws, ANSWER_HOOKS);
   ws.on('ping', onPing);
   ws.on('pong', onPong);
   ws.on('error', onWsError);
   ws.on('close', onClose);
-  onCloseFrame(ws, onCloseFrameRead);
   socket.on('error', onSocketError);
   // Before ws's own listener parses the chunk: the frames it holds are one burst.
   socket.prependListener('data', onRead);
@@ -156,11 +168,16 @@ function onMessage(this: object, data: Buffer, isBinary: boolean): void {
   if (target === undefined) return;
   counted(target, this);
   if (data.length > target.maxMessageSize) {
+    target.flush();
     websocketOf(this).close(MESSAGE_TOO_BIG);
     target.sink.end(reasons.error('badsize'));
     return;
   }
   target.sink.frame(isBinary ? { type: 'binary', data } : new ReceivedText(data));
+}
+
+function flushHeldFrames(this: object): void {
+  (this as Tagged)[TRANSPORT]?.flush();
 }
 
 function onRead(this: Duplex): void {
@@ -208,6 +225,11 @@ function onCloseFrameRead(this: object, code: number, reason: Buffer): void {
   const sink = forwardingSink(ws);
   if (sink !== undefined) closeFrame(sink, code, reason);
 }
+
+const ANSWER_HOOKS: AnswerHooks = {
+  beforeAnswer: flushHeldFrames,
+  closeFrameRead: onCloseFrameRead,
+};
 
 /** ws reports 'close' once, after its socket closed. */
 function onClose(this: WebSocket, code: number, reason: Buffer): void {

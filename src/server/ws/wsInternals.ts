@@ -22,10 +22,15 @@ export interface ReceiverInternals {
   _bufferedBytes: number;
   _allowSynchronousEvents: boolean;
   prependListener(event: 'error', listener: (err: Error & { code?: string }) => void): void;
-  on(event: 'conclude', listener: (this: object, code: number, reason: Buffer) => void): void;
-  on(event: 'message', listener: MessageListener): void;
-  listeners(event: 'message'): ((...args: never[]) => void)[];
-  removeListener(event: 'message', listener: (...args: never[]) => void): void;
+  on(
+    event: 'message' | 'ping' | 'conclude',
+    listener: (this: object, ...args: never[]) => void,
+  ): void;
+  listeners(event: 'message' | 'ping' | 'conclude'): ((...args: never[]) => void)[];
+  removeListener(
+    event: 'message' | 'ping' | 'conclude',
+    listener: (...args: never[]) => void,
+  ): void;
 }
 
 /** A listener for messages as ws's Receiver emits them (`this` is the Receiver). */
@@ -81,21 +86,42 @@ export function fragmentFloodIsTooBig(ws: WebSocket): void {
   receiverOf(ws).prependListener('error', floodIsTooBig);
 }
 
+/** What rodeo runs around ws's own answers (the same functions for every connection). */
+export interface AnswerHooks {
+  /**
+   * Runs just before ws writes an answer of its own while reading — the pong to a ping, the reply
+   * to a close frame — so that frames rodeo holds back can be written first.
+   */
+  readonly beforeAnswer: (this: object) => void;
+  /**
+   * Runs once the peer's close frame has been read and answered. ws only reports the close once
+   * the TCP connection is gone, which a peer can delay until ws's close timer; `terminate` should
+   * learn about the close when it happens, not when the socket is released.
+   */
+  readonly closeFrameRead: (this: object, code: number, reason: Buffer) => void;
+}
+
+/** The hooks, and ws's own Receiver listeners they wrap (found on first use). */
+let answerHooks: AnswerHooks | undefined;
+let wsOnPing: ReceiverListener | undefined;
+let wsOnConclude: ReceiverListener | undefined;
+type ReceiverListener = (this: object, ...args: never[]) => void;
+
 /**
- * Calls `listener` when the peer's close frame has been read (after ws has answered it). ws only
- * reports the close once the TCP connection is gone, which a peer can delay until ws's close timer;
- * `terminate` should learn about the close when it happens, not when the socket is released.
- *
- * `listener` runs with `this` set to ws's Receiver, so one function can serve every connection:
- * `websocketOf(this)` is the connection's WebSocket.
+ * Has ws's Receiver call `hooks` around ws's own answers to a ping and to a close frame: ws's
+ * listeners for those two events are replaced by rodeo's, which call them in turn — one listener
+ * per event, as before, so an idle connection holds nothing more. The hooks run with `this` set to
+ * the Receiver (`websocketOf(this)` is its WebSocket).
  */
-export function onCloseFrame(
-  ws: WebSocket,
-  listener: (this: object, code: number, reason: Buffer) => void,
-): void {
+export function hookAnswers(ws: WebSocket, hooks: AnswerHooks): void {
+  if (answerHooks !== undefined && answerHooks !== hooks) {
+    throw new Error('hookAnswers takes one set of hooks for every connection');
+  }
+  answerHooks = hooks;
   const receiver = receiverOf(ws);
   receiverLink ??= linkTo(receiver, ws);
-  receiver.on('conclude', listener);
+  wsOnPing = replaceOwnListener(receiver, 'ping', pingAnswered, wsOnPing);
+  wsOnConclude = replaceOwnListener(receiver, 'conclude', closeAnswered, wsOnConclude);
 }
 
 /**
@@ -115,7 +141,7 @@ export function onMessageRead(ws: WebSocket, listener: MessageListener): object 
   return receiver;
 }
 
-/** The WebSocket of the Receiver an `onCloseFrame` or `onMessageRead` listener is called on. */
+/** The WebSocket of the Receiver a `hookAnswers` or `onMessageRead` listener is called on. */
 export function websocketOf(receiver: object): WebSocket {
   const ws = receiverLink === undefined ? undefined : (receiver as Linked)[receiverLink];
   if (!(ws instanceof WebSocket)) throw new Error('ws internals changed: Receiver lost its link');
@@ -181,6 +207,37 @@ export function releaseDeflateContexts(ws: WebSocket): number {
 export function senderIsIdle(ws: WebSocket): boolean {
   const sender = (ws as unknown as SocketInternals)._sender;
   return sender !== null && sender._state === IDLE_STATE && sender._queue.length === 0;
+}
+
+/**
+ * Replaces ws's single listener for `event` on `receiver` by `mine`; returns ws's listener, checked
+ * to be the one found on other connections (`known`).
+ */
+function replaceOwnListener(
+  receiver: ReceiverInternals,
+  event: 'ping' | 'conclude',
+  mine: ReceiverListener,
+  known: ReceiverListener | undefined,
+): ReceiverListener {
+  const own = receiver.listeners(event);
+  const listener = own[0] as ReceiverListener | undefined;
+  if (own.length !== 1 || listener === undefined || (known !== undefined && listener !== known)) {
+    throw new Error(`ws internals changed: Receiver has no single '${event}' listener of ws`);
+  }
+  receiver.removeListener(event, listener);
+  receiver.on(event, mine);
+  return listener;
+}
+
+function pingAnswered(this: object, data: Buffer): void {
+  answerHooks?.beforeAnswer.call(this);
+  (wsOnPing as (this: object, data: Buffer) => void).call(this, data);
+}
+
+function closeAnswered(this: object, code: number, reason: Buffer): void {
+  answerHooks?.beforeAnswer.call(this);
+  (wsOnConclude as (this: object, code: number, reason: Buffer) => void).call(this, code, reason);
+  answerHooks?.closeFrameRead.call(this, code, reason);
 }
 
 function linkTo(receiver: object, ws: WebSocket): symbol {

@@ -4,10 +4,13 @@ import type { OutFrame } from '../../handler/frames.js';
 import type { SendOutcome } from '../../operators/port.js';
 import { wsMessageLimits } from '../limits.js';
 import {
-  dataFrameBuffers,
-  frameBuffers,
+  COPY_LIMIT,
+  OPCODES,
   headerSize,
+  isData,
   payloadOf,
+  putFrame,
+  serverFrame,
   type DataFrame,
 } from './dataFrames.js';
 import { ReceivedText } from './receivedText.js';
@@ -20,18 +23,29 @@ import {
   setMessageLimits,
 } from './wsInternals.js';
 
+/**
+ * The size of a tick's staging buffer: the small frames written in one tick are serialized into it
+ * and leave as one write (a larger frame gets a buffer of its own size).
+ */
+const STAGE_BYTES = 2048;
+
 /** Where the outbound queue's size is recorded (the server's metrics: its peak). */
 export interface QueueMeter {
   queued(bytes: number): void;
 }
 
 /**
- * The transport port on `ws`: a WebSocket over HTTP/1.1. Writes are corked for the rest of the
- * tick, so the frames of one result — and everything produced while handling one read — leave in
- * one write; the outbound queue is bounded (`maxQueueBytes`). Reading, compression and limits map
- * onto ws (its private fields only through `wsInternals`); events come from `socketEvents`.
+ * The transport port on `ws`: a WebSocket over HTTP/1.1 (or an HTTP/2 stream). What is written in
+ * one tick — the frames of one result, everything produced while handling one read — leaves in one
+ * write: small data frames are serialized into one staging buffer (`flush` writes it), and the
+ * socket is corked until the next tick for what ws writes itself. Whenever something else is about
+ * to write — every call into ws here, and ws's own answers and ends (`socketEvents`) — the staged
+ * frames are written first, so the order on the wire is the order of the calls. The outbound queue
+ * is bounded (`maxQueueBytes`). Reading, compression and limits map onto ws (its private fields
+ * only through `wsInternals`); events come from `socketEvents`.
  *
- * A class with the connection's state in fields, so that an idle connection holds no closures.
+ * A class with the connection's state in fields, so that an idle connection holds no closures (and
+ * no staging buffer: it is dropped once written).
  */
 export class WsTransport implements Transport {
   readonly ws: WebSocket;
@@ -56,6 +70,9 @@ export class WsTransport implements Transport {
   #idleListeners: (() => void)[] | undefined;
   /** ws's completion callback for compressed sends, created on the first one. */
   #sent: (() => void) | undefined;
+  /** This tick's staging buffer (frames serialized, not yet written), and how much of it is used. */
+  #stage: Buffer | undefined;
+  #staged = 0;
 
   constructor(
     ws: WebSocket,
@@ -78,7 +95,7 @@ export class WsTransport implements Transport {
   }
 
   get queuedBytes(): number {
-    return this.ws.bufferedAmount;
+    return this.ws.bufferedAmount + this.#staged;
   }
 
   listen(sink: TransportSink): void {
@@ -91,18 +108,12 @@ export class WsTransport implements Transport {
     const ws = this.ws;
     if (ws.readyState !== WebSocket.OPEN) return 'sent';
     this.#cork();
-    for (let i = 0; i < frames.length;) {
-      const frame = frames[i] as OutFrame;
-      // ws has nothing queued: data frames are serialized here and written as ws would, without
-      // ws.send's per-frame work (and its send code, which V8 drops as connections go).
-      if (isData(frame) && !this.compressed && senderIsIdle(ws)) {
-        let end = i + 1;
-        while (end < frames.length && isData(frames[end] as OutFrame)) end++;
-        if (!this.#writeData(frames, i, end)) return 'overflow';
-        i = end;
-      } else {
-        if (!this.#write(frame)) return 'overflow';
-        i++;
+    // ws has nothing queued: data frames are serialized here, without ws.send's per-frame work
+    // (and its send code, which V8 drops as connections go). Control frames go through ws.
+    const direct = !this.compressed && senderIsIdle(ws);
+    for (const frame of frames) {
+      if (direct && isData(frame) ? !this.#writeData(frame) : !this.#write(frame)) {
+        return 'overflow';
       }
     }
     return 'sent';
@@ -113,8 +124,16 @@ export class WsTransport implements Transport {
     if (ws.readyState !== WebSocket.OPEN) return 'closed';
     // Behind a send that ws is still compressing, raw bytes would overtake it: use ws's queue.
     if (!senderIsIdle(ws)) return this.send([serialized.frame]);
+    const buffers = serialized.buffers;
+    if (!this.#fits(buffers)) return 'overflow';
     this.#cork();
-    return this.#writeBuffers(serialized.buffers) ? 'sent' : 'overflow';
+    const only = buffers.length === 1 ? buffers[0] : undefined;
+    if (only === undefined || only.length > STAGE_BYTES) this.#writeOut(buffers);
+    else {
+      this.#room(only.length).set(only, this.#staged);
+      this.#staged += only.length;
+    }
+    return 'sent';
   }
 
   setReading(on: boolean): void {
@@ -152,44 +171,67 @@ export class WsTransport implements Transport {
     this.#socket.destroy();
   }
 
-  /** Ends the batch started by `#cork` (run on the next tick). */
+  /** Ends the batch started by `#cork` (run on the next tick): writes what is staged, uncorks. */
   uncork(): void {
     this.#corked = false;
+    this.flush();
     this.#socket.uncork();
   }
 
-  /** Writes serialized bytes; `false` if they would pass the outbound bound (nothing is written). */
-  #writeBuffers(buffers: readonly Buffer[]): boolean {
-    if (!this.#fits(buffers)) return false;
-    for (const buffer of buffers) this.#socket.write(buffer);
-    return true;
+  /**
+   * Writes the staged frames: at the end of the tick, and before anything else writes to the socket
+   * (ws, a large payload) or ends it.
+   */
+  flush(): void {
+    const stage = this.#stage;
+    if (stage === undefined) return;
+    const used = this.#staged;
+    this.#stage = undefined;
+    this.#staged = 0;
+    const socket = this.#socket;
+    // Destroyed meanwhile (the peer is gone, or the connection was terminated): nothing to write to.
+    if (!socket.writable) return;
+    socket.write(used === stage.length ? stage : stage.subarray(0, used));
   }
 
   /**
-   * Writes the data frames `frames[from]` to `frames[to - 1]` serialized, small ones sharing a
-   * buffer; `false` if one would pass the outbound bound (those before it are written, it and
-   * the rest are not).
+   * Stages a data frame (a large payload is written as it is, behind its header); `false` if it
+   * would pass the outbound bound (nothing is written).
    */
-  #writeData(frames: readonly OutFrame[], from: number, to: number): boolean {
-    if (to - from === 1) return this.#writeBuffers(frameBuffers(frames[from] as DataFrame));
-    const payloads: Buffer[] = [];
-    let taken = 0;
-    let end = from;
-    for (; end < to; end++) {
-      const payload = payloadOf(frames[end] as DataFrame);
-      const size = headerSize(payload.length) + payload.length;
-      // As if each frame were written alone, behind the ones taken before it.
-      if (!this.#fits(size, taken)) break;
-      payloads.push(payload);
-      taken += size;
+  #writeData(frame: DataFrame): boolean {
+    const payload = payloadOf(frame);
+    const length = payload.length;
+    const size = headerSize(length) + length;
+    if (!this.#fits(size)) return false;
+    const opcode = frame.type === 'binary' ? OPCODES.binary : OPCODES.text;
+    if (length > COPY_LIMIT) {
+      this.#writeOut(serverFrame(opcode, payload));
+      return true;
     }
-    for (const buffer of dataFrameBuffers(frames, payloads, from, end)) this.#socket.write(buffer);
-    return end === to;
+    const stage = this.#room(size);
+    this.#staged = putFrame(stage, this.#staged, opcode, payload);
+    return true;
+  }
+
+  /** The staging buffer, with room for `size` more bytes (a fresh one if the current one is full). */
+  #room(size: number): Buffer {
+    const stage = this.#stage;
+    if (stage !== undefined && stage.length - this.#staged >= size) return stage;
+    this.flush();
+    return (this.#stage = Buffer.allocUnsafe(size > STAGE_BYTES ? size : STAGE_BYTES));
+  }
+
+  /** Writes buffers to the socket as they are, behind what is staged. */
+  #writeOut(buffers: readonly Buffer[]): void {
+    this.flush();
+    for (const buffer of buffers) this.#socket.write(buffer);
   }
 
   /** Writes one frame through ws; `false` if it would pass the outbound bound (it is not queued). */
   #write(frame: OutFrame): boolean {
     const ws = this.ws;
+    // What is staged goes first.
+    this.flush();
     switch (frame.type) {
       case 'text':
       case 'binary': {
@@ -225,12 +267,9 @@ export class WsTransport implements Transport {
     process.nextTick(uncork, this);
   }
 
-  /**
-   * Whether a message of `size` (a string or buffers are measured only if needed) fits, behind
-   * `ahead` bytes about to be written.
-   */
-  #fits(size: number | string | readonly Buffer[], ahead = 0): boolean {
-    const queued = this.ws.bufferedAmount + ahead;
+  /** Whether a message of `size` (a string or buffers are measured only if needed) fits. */
+  #fits(size: number | string | readonly Buffer[]): boolean {
+    const queued = this.ws.bufferedAmount + this.#staged;
     // An empty queue always takes one message, so a message larger than the bound can still go
     // (and the common case, an empty queue, never measures the message).
     if (queued === 0) return true;
@@ -248,10 +287,6 @@ export class WsTransport implements Transport {
     if (--this.#inFlight !== 0 || this.#idleListeners === undefined) return;
     for (const listener of this.#idleListeners.splice(0)) listener();
   }
-}
-
-function isData(frame: OutFrame): frame is DataFrame {
-  return frame.type === 'text' || frame.type === 'binary';
 }
 
 function uncork(transport: WsTransport): void {
