@@ -52,6 +52,11 @@ export interface LaunchOptions {
    * HTTP/1.1 on one port.
    */
   readonly tls?: boolean;
+  /**
+   * Node only: a command the server runs under, e.g. `valgrind --tool=callgrind …`; the server is
+   * then this command's last argument (the server's pid is the command's, which runs in place).
+   */
+  readonly wrapper?: readonly string[];
 }
 
 /** A started server. */
@@ -155,7 +160,11 @@ async function launchOne(
     if (options.deflate === true) args.push('--deflate');
     if (options.tls === true) args.push('--tls');
     args.push(...extraArgs);
-    child = start(process.execPath, args, cpu, ROOT);
+    const [command, ...wrapperArgs] = options.wrapper ?? [];
+    child =
+      command === undefined
+        ? start(process.execPath, args, cpu, ROOT)
+        : start(command, [...wrapperArgs, process.execPath, ...args], cpu, ROOT);
   } else if (id === 'python') {
     child = start(PYTHON, [here('./echo.py')], cpu, ROOT);
   } else {
