@@ -55,6 +55,26 @@ describe('data frames written by the ws transport', () => {
     for (let i = 0; i < 300; i++) expect((await message(ws)).data.toString()).toBe(`${i}`);
   });
 
+  it('writes a tick of small frames past the staging limit whole and in order', async () => {
+    // 400 frames of 100 bytes: the staging buffer grows from one frame, then is written at its
+    // limit (16 KiB) and starts again.
+    const count = 400;
+    const payload = (i: number): string => `${i}`.padStart(98, '.');
+    const many: Handler<null> = {
+      init: () => upgrade(null),
+      websocketHandle: (_frame, state) =>
+        reply(
+          Array.from({ length: count }, (_, i) => text(payload(i))),
+          state,
+        ),
+      websocketInfo: (_info, state) => ok(state),
+    };
+    const server = await start({ '/many': many });
+    const ws = await client(wsUrl(server, '/many'));
+    ws.send('go');
+    for (let i = 0; i < count; i++) expect((await message(ws)).data.toString()).toBe(payload(i));
+  });
+
   it('keeps the order of small, large and control frames mixed in one reply', async () => {
     const large = Buffer.alloc(5000, 9);
     const mixed: Handler<null> = {

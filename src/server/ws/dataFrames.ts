@@ -19,6 +19,14 @@ export const OPCODES = { text: 0x1, binary: 0x2, ping: 0x9, pong: 0xa } as const
 /** Payloads up to this many bytes are copied behind their header (larger ones are not copied). */
 export const COPY_LIMIT = 2048;
 
+/**
+ * The most a tick's staging buffer (the ws transport's) grows to: the small frames written in one
+ * tick are serialized into it and leave as one write. It starts at the size of the first frame — a
+ * connection that sends one small message holds no more than that frame — and doubles as frames
+ * are added; past this size it is written and a new one starts.
+ */
+export const MAX_STAGE_BYTES = 16 * 1024;
+
 /** A frame that is not a close frame: what a broadcast may carry. */
 export type BroadcastFrame = Exclude<OutFrame, { type: 'close' }>;
 
@@ -53,6 +61,18 @@ export function serverFrame(opcode: number, payload: Buffer): Buffer[] {
   const wire = Buffer.allocUnsafe(head + length);
   putFrame(wire, 0, opcode, payload);
   return [wire];
+}
+
+/**
+ * A larger staging buffer holding the `used` bytes of `stage`, with room for `size` more: twice as
+ * large (up to `MAX_STAGE_BYTES`), or as large as needed.
+ */
+export function grownStage(stage: Buffer, used: number, size: number): Buffer {
+  const grown = Buffer.allocUnsafe(
+    Math.max(used + size, Math.min(2 * stage.length, MAX_STAGE_BYTES)),
+  );
+  stage.copy(grown, 0, 0, used);
+  return grown;
 }
 
 /** The bytes of a frame's header for a payload of `length` bytes. */

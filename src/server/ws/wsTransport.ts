@@ -5,7 +5,9 @@ import type { SendOutcome } from '../../operators/port.js';
 import { wsMessageLimits } from '../limits.js';
 import {
   COPY_LIMIT,
+  MAX_STAGE_BYTES,
   OPCODES,
+  grownStage,
   headerSize,
   isData,
   payloadOf,
@@ -22,12 +24,6 @@ import {
   senderIsIdle,
   setMessageLimits,
 } from './wsInternals.js';
-
-/**
- * The size of a tick's staging buffer: the small frames written in one tick are serialized into it
- * and leave as one write (a larger frame gets a buffer of its own size).
- */
-const STAGE_BYTES = 2048;
 
 /** Where the outbound queue's size is recorded (the server's metrics: its peak). */
 export interface QueueMeter {
@@ -128,7 +124,7 @@ export class WsTransport implements Transport {
     if (!this.#fits(buffers)) return 'overflow';
     this.#cork();
     const only = buffers.length === 1 ? buffers[0] : undefined;
-    if (only === undefined || only.length > STAGE_BYTES) this.#writeOut(buffers);
+    if (only === undefined || only.length > COPY_LIMIT) this.#writeOut(buffers);
     else {
       this.#room(only.length).set(only, this.#staged);
       this.#staged += only.length;
@@ -213,12 +209,16 @@ export class WsTransport implements Transport {
     return true;
   }
 
-  /** The staging buffer, with room for `size` more bytes (a fresh one if the current one is full). */
+  /** The staging buffer, with room for `size` more bytes (grown, or a fresh one, if needed). */
   #room(size: number): Buffer {
     const stage = this.#stage;
-    if (stage !== undefined && stage.length - this.#staged >= size) return stage;
+    const used = this.#staged;
+    if (stage !== undefined && stage.length - used >= size) return stage;
+    if (stage !== undefined && used + size <= MAX_STAGE_BYTES) {
+      return (this.#stage = grownStage(stage, used, size));
+    }
     this.flush();
-    return (this.#stage = Buffer.allocUnsafe(size > STAGE_BYTES ? size : STAGE_BYTES));
+    return (this.#stage = Buffer.allocUnsafe(size));
   }
 
   /** Writes buffers to the socket as they are, behind what is staged. */
