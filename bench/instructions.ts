@@ -11,7 +11,7 @@
  * Results: a table on stdout and `bench/results/instructions-latest.json`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,11 @@ const LOADS: readonly Load[] = [
   },
 ];
 
+/** What `instructions-latest.json` holds: per load, when it was counted and each server's count. */
+interface Saved {
+  readonly loads: Record<string, Record<string, number | string>>;
+}
+
 async function main(): Promise<void> {
   const only = process.argv
     .find((a) => a.startsWith('--only='))
@@ -102,9 +107,18 @@ async function main(): Promise<void> {
   const version = execFileSync('valgrind', ['--version'], { encoding: 'utf8' }).trim();
   process.stdout.write(`\nServer instructions per operation (${version}, callgrind):\n\n`);
   process.stdout.write(`${lines.join('\n')}\n`);
+  // With --only, the other loads keep their last counts (each load carries when it was counted).
+  const file = join(RESULTS, 'instructions-latest.json');
+  const kept =
+    existsSync(file) && only !== undefined
+      ? (JSON.parse(readFileSync(file, 'utf8')) as Saved).loads
+      : {};
+  const at = new Date().toISOString();
+  const loads = { ...kept };
+  for (const [id, counts] of Object.entries(report)) loads[id] = { at, ...counts };
   writeFileSync(
-    join(RESULTS, 'instructions-latest.json'),
-    `${JSON.stringify({ at: new Date().toISOString(), node: process.version, valgrind: version, loads: report }, null, 2)}\n`,
+    file,
+    `${JSON.stringify({ node: process.version, valgrind: version, loads }, null, 2)}\n`,
   );
   process.stdout.write('saved bench/results/instructions-latest.json\n');
 }

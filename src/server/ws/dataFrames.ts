@@ -21,9 +21,9 @@ export const COPY_LIMIT = 2048;
 
 /**
  * The most a tick's staging buffer (the ws transport's) grows to: the small frames written in one
- * tick are serialized into it and leave as one write. It starts at the size of the first frame — a
- * connection that sends one small message holds no more than that frame — and doubles as frames
- * are added; past this size it is written and a new one starts.
+ * tick are serialized into it and leave as one write. It starts at the size of the connection's
+ * last one, or of the first frame — a connection that sends one small message holds no more than
+ * that frame — and doubles as frames are added; past this size it is written and a new one starts.
  */
 export const MAX_STAGE_BYTES = 16 * 1024;
 

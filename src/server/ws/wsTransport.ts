@@ -66,9 +66,10 @@ export class WsTransport implements Transport {
   #idleListeners: (() => void)[] | undefined;
   /** ws's completion callback for compressed sends, created on the first one. */
   #sent: (() => void) | undefined;
-  /** This tick's staging buffer (frames serialized, not yet written), and how much of it is used. */
+  /** This tick's staging buffer (frames serialized, not yet written), the bytes used, the last's. */
   #stage: Buffer | undefined;
   #staged = 0;
+  #lastStaged = 0;
 
   constructor(
     ws: WebSocket,
@@ -174,20 +175,16 @@ export class WsTransport implements Transport {
     this.#socket.uncork();
   }
 
-  /**
-   * Writes the staged frames: at the end of the tick, and before anything else writes to the socket
-   * (ws, a large payload) or ends it.
-   */
+  /** Writes the staged frames: at the tick's end, and before anything else writes to the socket. */
   flush(): void {
     const stage = this.#stage;
     if (stage === undefined) return;
-    const used = this.#staged;
+    const used = (this.#lastStaged = this.#staged);
     this.#stage = undefined;
     this.#staged = 0;
-    const socket = this.#socket;
     // Destroyed meanwhile (the peer is gone, or the connection was terminated): nothing to write to.
-    if (!socket.writable) return;
-    socket.write(used === stage.length ? stage : stage.subarray(0, used));
+    if (this.#socket.writable)
+      this.#socket.write(used === stage.length ? stage : stage.subarray(0, used));
   }
 
   /**
@@ -218,7 +215,8 @@ export class WsTransport implements Transport {
       return (this.#stage = grownStage(stage, used, size));
     }
     this.flush();
-    return (this.#stage = Buffer.allocUnsafe(size));
+    // As large as the last one: a connection's ticks tend to look alike (bursts, replies of 10).
+    return (this.#stage = Buffer.allocUnsafe(size > this.#lastStaged ? size : this.#lastStaged));
   }
 
   /** Writes buffers to the socket as they are, behind what is staged. */
