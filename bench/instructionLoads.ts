@@ -4,13 +4,15 @@
  * counted in between divide by an exact number. They speak like the bench's loader (raw sockets,
  * the same request frames, the same close sequence).
  */
-import { openConnection, sourceAddresses, type Target } from './loader/connect.js';
-import { batches, closeFrame } from './loader/frames.js';
+import { sourceAddresses, type Target } from './loader/connect.js';
+import { batches } from './loader/frames.js';
+import { handshakeOnce } from './loader/handshakes.js';
 import { closeAll, counterFor, openMany, requestFrame } from './loader/pool.js';
 
 /** Many loopback source addresses, so TIME_WAIT never exhausts a port range. */
 const SOURCES = sourceAddresses(200);
-const CLOSE = closeFrame();
+/** Under valgrind a server is about 50× slower: a handshake may take this long. */
+const STEP_TIMEOUT_MS = 60_000;
 
 /** Connections that keep `window` requests in flight each; `run` completes `count` requests. */
 export interface PipelinedLoad {
@@ -86,28 +88,7 @@ export async function handshakeLoad(
   const worker = async (): Promise<void> => {
     while (started < count) {
       started++;
-      const { socket, leftover } = await openConnection(target, SOURCES[source++ % SOURCES.length]);
-      await new Promise<void>((resolve) => {
-        const counter = counterFor(target, socket);
-        let echoed = false;
-        const onData = (chunk: Buffer): void => {
-          if (counter.push(chunk) > 0 && !echoed) {
-            echoed = true;
-            socket.write(CLOSE);
-          }
-          if (counter.closed) {
-            socket.end();
-            resolve();
-          }
-        };
-        socket.on('data', onData);
-        socket.on('error', () => undefined);
-        socket.on('close', () => resolve());
-        if (leftover.length > 0) onData(leftover);
-        socket.resume();
-        socket.write(echo);
-      });
-      setTimeout(() => socket.destroy(), 1000).unref();
+      await handshakeOnce(target, echo, SOURCES[source++ % SOURCES.length], STEP_TIMEOUT_MS);
     }
   };
   await Promise.all(Array.from({ length: shape.concurrency }, worker));

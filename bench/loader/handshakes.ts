@@ -2,6 +2,7 @@
 import { openConnection, sourceAddresses } from './connect.js';
 import { cpuMark, cpuShare } from './cpu.js';
 import { closeFrame } from './frames.js';
+import type { Target } from './connect.js';
 import type { HandshakeJob, JobResult } from './job.js';
 import { counterFor, requestFrame, sleep } from './pool.js';
 
@@ -22,38 +23,8 @@ export async function handshakes(job: HandshakeJob): Promise<JobResult> {
   let errors = 0;
   let running = true;
   let source = 0;
-  const once = async (): Promise<void> => {
-    const { socket, leftover } = await openConnection(
-      job.target,
-      SOURCES[source++ % SOURCES.length],
-    );
-    await new Promise<void>((resolve, reject) => {
-      const counter = counterFor(job.target, socket);
-      let echoed = false;
-      const timer = setTimeout(() => reject(new Error('timeout')), STEP_TIMEOUT_MS);
-      const onData = (chunk: Buffer): void => {
-        if (counter.push(chunk) > 0 && !echoed) {
-          echoed = true;
-          socket.write(CLOSE);
-        }
-        if (counter.closed) {
-          clearTimeout(timer);
-          socket.end();
-          resolve();
-        }
-      };
-      socket.on('data', onData);
-      socket.on('error', () => undefined);
-      socket.on('close', () => {
-        clearTimeout(timer);
-        if (echoed) resolve();
-        else reject(new Error('closed early'));
-      });
-      if (leftover.length > 0) onData(leftover);
-      socket.resume();
-      socket.write(echo);
-    }).finally(() => setTimeout(() => socket.destroy(), 1000).unref());
-  };
+  const once = (): Promise<void> =>
+    handshakeOnce(job.target, echo, SOURCES[source++ % SOURCES.length], STEP_TIMEOUT_MS);
   const worker = async (): Promise<void> => {
     while (running) {
       try {
@@ -79,4 +50,44 @@ export async function handshakes(job: HandshakeJob): Promise<JobResult> {
     cpu: cpuShare(from, to),
     extra: { errors },
   };
+}
+
+/**
+ * One handshake from `localAddress`: connect, upgrade, send `echo`, a close frame once it came
+ * back, and the end of the TCP connection once the server's close arrived. Rejects after
+ * `timeoutMs`, or if the server closes before echoing.
+ */
+export async function handshakeOnce(
+  target: Target,
+  echo: Buffer,
+  localAddress: string | undefined,
+  timeoutMs: number,
+): Promise<void> {
+  const { socket, leftover } = await openConnection(target, localAddress);
+  await new Promise<void>((resolve, reject) => {
+    const counter = counterFor(target, socket);
+    let echoed = false;
+    const timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      if (counter.push(chunk) > 0 && !echoed) {
+        echoed = true;
+        socket.write(CLOSE);
+      }
+      if (counter.closed) {
+        clearTimeout(timer);
+        socket.end();
+        resolve();
+      }
+    };
+    socket.on('data', onData);
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      if (echoed) resolve();
+      else reject(new Error('closed early'));
+    });
+    if (leftover.length > 0) onData(leftover);
+    socket.resume();
+    socket.write(echo);
+  }).finally(() => setTimeout(() => socket.destroy(), 1000).unref());
 }
