@@ -61,3 +61,33 @@ describe('the idle timeout and a message still arriving', () => {
     expect(handler.terminations).toEqual([]);
   });
 });
+
+describe("one server's idle clocks", () => {
+  it('share one timer, yet each connection times out on its own clock', async () => {
+    const short = probe({}, { idleTimeout: 150 });
+    const long = probe({}, { idleTimeout: 300 });
+    const kept = probe({}, { idleTimeout: 150, keepalive: 50 });
+    const server = await start({ '/short': short, '/long': long, '/kept': kept });
+    const started = Date.now();
+    const keptClient = await client(wsUrl(server, '/kept'));
+    const longClient = await client(wsUrl(server, '/long'));
+    const shortClient = await client(wsUrl(server, '/short'));
+    const leaving = await client(wsUrl(server, '/short'));
+    // One connection leaving early takes its clock out without disturbing the others.
+    leaving.close();
+    expect((await short.terminated()).reason.type).toBe('remote');
+    const [shortCode] = (await once(shortClient, 'close')) as [number];
+    const shortAt = Date.now() - started;
+    const [longCode] = (await once(longClient, 'close')) as [number];
+    const longAt = Date.now() - started;
+    expect([shortCode, longCode]).toEqual([1000, 1000]);
+    expect((await short.terminated()).reason).toEqual(reasons.timeout);
+    expect((await long.terminated()).reason).toEqual(reasons.timeout);
+    expect(shortAt).toBeGreaterThanOrEqual(150);
+    expect(longAt).toBeGreaterThanOrEqual(300);
+    // Pinged every 50 ms and answering, the third outlives both.
+    expect(keptClient.readyState).toBe(WebSocket.OPEN);
+    expect(kept.terminations).toEqual([]);
+    expect(server.metrics.open).toBe(1);
+  });
+});

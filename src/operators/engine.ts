@@ -14,7 +14,7 @@ import type { CallResult } from '../handler/results.js';
 import { commandsOf, hibernates } from './callResults.js';
 import { ownsClose, terminalOf } from './endRules.js';
 import { CallbackRunner } from './callbackRunner.js';
-import { IdleClock, type IdleClockOwner } from './idleClock.js';
+import { IdleClock, WakeQueue, type IdleClockOwner } from './idleClock.js';
 import type {
   ConnectionPhase,
   EngineSetup,
@@ -63,7 +63,7 @@ export class Engine<S, I> implements Observer<ConnectionEvent<I>>, IdleClockOwne
     this.#ctx = setup.ctx;
     this.#report = setup.report;
     this.#port = port;
-    this.#clock = new IdleClock(setup.scheduler, this);
+    this.#clock = new IdleClock(setup.wakeQueue ?? new WakeQueue(setup.scheduler), this);
     this.#clock.set(setup.idleTimeout, setup.keepalive);
     this.#runner = isPipelineHandler(handler)
       ? new PipelineRunner(handler, setup, this)

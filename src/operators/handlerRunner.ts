@@ -3,6 +3,7 @@ import type { ConnectionContext } from '../handler/context.js';
 import type { HandlerEvent } from '../handler/events.js';
 import type { MailboxOverflow } from '../handler/handler.js';
 import type { CallbackName } from '../handler/reasons.js';
+import type { WakeQueue } from './wakeQueue.js';
 
 /**
  * The contract between the engine and the two ways it runs a handler (`CallbackRunner`,
@@ -33,6 +34,11 @@ export interface EngineSetup<S, I> {
   readonly mailboxLimit: number;
   readonly mailboxOverflow: MailboxOverflow;
   readonly scheduler: SchedulerLike;
+  /**
+   * Where the idle clock waits: a server shares one among its connections (one timer for all); on
+   * `scheduler`. Without it the connection gets a queue of its own.
+   */
+  readonly wakeQueue?: WakeQueue;
   readonly report: ErrorReporter;
 }
 

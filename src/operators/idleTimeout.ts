@@ -8,7 +8,7 @@ import {
 } from 'rxjs';
 import type { ConnectionEvent } from '../handler/events.js';
 import { reasons } from '../handler/reasons.js';
-import { IdleClock, type IdleClockOwner } from './idleClock.js';
+import { IdleClock, WakeQueue, type IdleClockOwner } from './idleClock.js';
 
 export { MAX_TIMER_DELAY, timerDelay } from './idleClock.js';
 
@@ -44,7 +44,7 @@ export function idleTimeout<I>(
         },
         keepaliveDue: () => undefined,
       };
-      const clock = new IdleClock(scheduler, owner);
+      const clock = new IdleClock(new WakeQueue(scheduler), owner);
       const durationSubscription = durations.subscribe({
         next: (ms) => clock.set(ms, Infinity),
         error: (err: unknown) => subscriber.error(err),

@@ -1,5 +1,7 @@
 import { RodeoError } from '../handler/errors.js';
+import { asyncScheduler } from 'rxjs';
 import { checkDuration, checkSize } from '../operators/plan.js';
+import { WakeQueue } from '../operators/wakeQueue.js';
 import {
   DEFAULT_INIT_TIMEOUT,
   DEFAULT_MAX_QUEUE_BYTES,
@@ -62,6 +64,7 @@ export function createRuntime(options: ServerOptions): ServerRuntime {
     maxQueueBytes,
     maxFragments,
     initTimeout,
+    wakeQueue: new WakeQueue(asyncScheduler),
   };
   return { context, registry, metrics, shutdownTimeout };
 }

@@ -1,3 +1,4 @@
+import type { WakeQueue } from '../operators/wakeQueue.js';
 import type { Logger } from './logger.js';
 import type { MetricsRecorder } from './metrics.js';
 import type { Registry } from './registry.js';
@@ -20,4 +21,6 @@ export interface ServerContext {
   readonly maxFragments: number | undefined;
   /** Milliseconds an asynchronous `init` may take. */
   readonly initTimeout: number;
+  /** Where every connection's idle clock waits: one timer for the whole server. */
+  readonly wakeQueue: WakeQueue;
 }

@@ -77,6 +77,7 @@ class Session<S, I> implements EnginePort, TransportSink, Mailbox<I>, TrackedCon
         mailboxLimit: plan.mailboxLimit,
         mailboxOverflow: plan.mailboxOverflow,
         scheduler: asyncScheduler,
+        wakeQueue: server.wakeQueue,
         report: Session.#reporter(this),
       },
       this,

@@ -222,6 +222,22 @@ describe('order and batching', () => {
     expect(first.payload.toString()).toBe('hello');
     expect((await peer.frame()).payload.toString()).toBe('handler saw ping');
   });
+
+  it('hands a pong to the handler with its payload, in order with the messages around it', async () => {
+    const handler = probe<null, string>({
+      websocketHandle: (frame, state) =>
+        frame.type === 'pong' || frame.type === 'text'
+          ? reply(text(`${frame.type} ${frame.data.toString()}`), state)
+          : ok(state),
+    });
+    const server = await start({ '/p': handler });
+    const peer = await rawPeer(server, '/p');
+    peer.send({ opcode: 0x1, payload: 'a' });
+    peer.send({ opcode: 0xa, payload: 'beat' });
+    peer.send({ opcode: 0x1, payload: 'b' });
+    const seen = [await peer.frame(), await peer.frame(), await peer.frame()];
+    expect(seen.map((f) => f.payload.toString())).toEqual(['text a', 'pong beat', 'text b']);
+  });
 });
 
 describe('deflate command', () => {

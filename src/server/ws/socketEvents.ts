@@ -90,8 +90,6 @@ export function forwardSocketEvents(
   // end of the socket on the peer's FIN come from a later tick than what was staged, whose flush
   // was queued first.
   hookAnswers(ws, ANSWER_HOOKS);
-  ws.on('ping', onPing);
-  ws.on('pong', onPong);
   ws.on('error', onWsError);
   ws.on('close', onClose);
   socket.on('error', onSocketError);
@@ -187,18 +185,11 @@ function onRead(this: Duplex): void {
   forwardingSink(this)?.readStarted();
 }
 
-function onPing(this: WebSocket, data: Buffer): void {
-  forwardControl(this, 'ping', data);
-}
-
-function onPong(this: WebSocket, data: Buffer): void {
-  forwardControl(this, 'pong', data);
-}
-
-function forwardControl(ws: WebSocket, type: 'ping' | 'pong', data: Buffer): void {
-  const target = forwardingTarget(ws);
+/** A ping or pong, from ws's Receiver (`hookAnswers`). */
+function onControlRead(this: object, type: 'ping' | 'pong', data: Buffer): void {
+  const target = forwardingTarget(this);
   if (target === undefined) return;
-  counted(target, ws);
+  counted(target, this);
   target.sink.frame({ type, data });
 }
 
@@ -229,6 +220,7 @@ function onCloseFrameRead(this: object, code: number, reason: Buffer): void {
 const ANSWER_HOOKS: AnswerHooks = {
   beforeAnswer: flushHeldFrames,
   closeFrameRead: onCloseFrameRead,
+  controlRead: onControlRead,
 };
 
 /** ws reports 'close' once, after its socket closed. */

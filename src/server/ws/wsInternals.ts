@@ -22,16 +22,13 @@ export interface ReceiverInternals {
   _bufferedBytes: number;
   _allowSynchronousEvents: boolean;
   prependListener(event: 'error', listener: (err: Error & { code?: string }) => void): void;
-  on(
-    event: 'message' | 'ping' | 'conclude',
-    listener: (this: object, ...args: never[]) => void,
-  ): void;
-  listeners(event: 'message' | 'ping' | 'conclude'): ((...args: never[]) => void)[];
-  removeListener(
-    event: 'message' | 'ping' | 'conclude',
-    listener: (...args: never[]) => void,
-  ): void;
+  on(event: ReceiverEvent, listener: (this: object, ...args: never[]) => void): void;
+  listeners(event: ReceiverEvent): ((...args: never[]) => void)[];
+  removeListener(event: ReceiverEvent, listener: (...args: never[]) => void): void;
 }
+
+/** The Receiver events whose listeners rodeo replaces. */
+type ReceiverEvent = 'message' | 'ping' | 'pong' | 'conclude';
 
 /** A listener for messages as ws's Receiver emits them (`this` is the Receiver). */
 type MessageListener = (this: object, data: Buffer, isBinary: boolean) => void;
@@ -99,11 +96,17 @@ export interface AnswerHooks {
    * learn about the close when it happens, not when the socket is released.
    */
   readonly closeFrameRead: (this: object, code: number, reason: Buffer) => void;
+  /**
+   * A ping (after ws queued its pong) or a pong was read. ws would only emit it again on the
+   * WebSocket; taking it from the Receiver spares each connection two WebSocket listeners.
+   */
+  readonly controlRead: (this: object, type: 'ping' | 'pong', data: Buffer) => void;
 }
 
-/** The hooks, and ws's own Receiver listeners they wrap (found on first use). */
+/** The hooks, and ws's own Receiver listeners they wrap or replace (found on first use). */
 let answerHooks: AnswerHooks | undefined;
 let wsOnPing: ReceiverListener | undefined;
+let wsOnPong: ReceiverListener | undefined;
 let wsOnConclude: ReceiverListener | undefined;
 type ReceiverListener = (this: object, ...args: never[]) => void;
 
@@ -121,6 +124,7 @@ export function hookAnswers(ws: WebSocket, hooks: AnswerHooks): void {
   const receiver = receiverOf(ws);
   receiverLink ??= linkTo(receiver, ws);
   wsOnPing = replaceOwnListener(receiver, 'ping', pingAnswered, wsOnPing);
+  wsOnPong = replaceOwnListener(receiver, 'pong', pongRead, wsOnPong);
   wsOnConclude = replaceOwnListener(receiver, 'conclude', closeAnswered, wsOnConclude);
 }
 
@@ -215,7 +219,7 @@ export function senderIsIdle(ws: WebSocket): boolean {
  */
 function replaceOwnListener(
   receiver: ReceiverInternals,
-  event: 'ping' | 'conclude',
+  event: 'ping' | 'pong' | 'conclude',
   mine: ReceiverListener,
   known: ReceiverListener | undefined,
 ): ReceiverListener {
@@ -232,6 +236,12 @@ function replaceOwnListener(
 function pingAnswered(this: object, data: Buffer): void {
   answerHooks?.beforeAnswer.call(this);
   (wsOnPing as (this: object, data: Buffer) => void).call(this, data);
+  answerHooks?.controlRead.call(this, 'ping', data);
+}
+
+/** In place of ws's listener, which only emits the pong on the WebSocket. */
+function pongRead(this: object, data: Buffer): void {
+  answerHooks?.controlRead.call(this, 'pong', data);
 }
 
 function closeAnswered(this: object, code: number, reason: Buffer): void {
