@@ -47,7 +47,7 @@ function counting(inner: SchedulerLike): {
 function sleeper(
   name: string,
   log: string[],
-  queue: () => WakeQueue,
+  queue: WakeQueue,
   then: (self: Sleeper) => void = () => undefined,
 ): Sleeper {
   const self: Sleeper = {
@@ -55,7 +55,7 @@ function sleeper(
     wakeSlot: -1,
     wakeOrder: 0,
     wake: () => {
-      log.push(`${name}@${queue().scheduler.now()}`);
+      log.push(`${name}@${queue.scheduler.now()}`);
       then(self);
     },
   };
@@ -67,24 +67,23 @@ function virtualTime(test: (scheduler: TestScheduler) => void): void {
   scheduler.run(() => test(scheduler));
 }
 
+/** A queue on `test` through `counting`, and a log for its sleepers. */
+function countedQueue(test: TestScheduler): {
+  count: ReturnType<typeof counting>;
+  queue: WakeQueue;
+  log: string[];
+} {
+  const count = counting(test);
+  return { count, queue: new WakeQueue(count.scheduler), log: [] };
+}
+
 describe('WakeQueue', () => {
   it('wakes each sleeper at its time, soonest first and ties in queuing order, on one action', () => {
     virtualTime((test) => {
-      const count = counting(test);
-      const queue = new WakeQueue(count.scheduler);
-      const log: string[] = [];
-      queue.add(
-        sleeper('a', log, () => queue),
-        5,
-      );
-      queue.add(
-        sleeper('b', log, () => queue),
-        3,
-      );
-      queue.add(
-        sleeper('c', log, () => queue),
-        5,
-      );
+      const { count, queue, log } = countedQueue(test);
+      queue.add(sleeper('a', log, queue), 5);
+      queue.add(sleeper('b', log, queue), 3);
+      queue.add(sleeper('c', log, queue), 5);
       expect(count.waiting()).toBe(1);
       test.flush();
       expect(log).toEqual(['b@3', 'a@5', 'c@5']);
@@ -97,11 +96,9 @@ describe('WakeQueue', () => {
 
   it('moves a sleeper queued again; a removed one never wakes; with none left nothing stays armed', () => {
     virtualTime((test) => {
-      const count = counting(test);
-      const queue = new WakeQueue(count.scheduler);
-      const log: string[] = [];
-      const a = sleeper('a', log, () => queue);
-      const b = sleeper('b', log, () => queue);
+      const { count, queue, log } = countedQueue(test);
+      const a = sleeper('a', log, queue);
+      const b = sleeper('b', log, queue);
       queue.add(a, 4);
       queue.add(b, 6);
       queue.add(a, 9);
@@ -123,19 +120,11 @@ describe('WakeQueue', () => {
       const queue = new WakeQueue(test);
       const log: string[] = [];
       let again = 2;
-      const a = sleeper(
-        'a',
-        log,
-        () => queue,
-        (self) => {
-          if (again-- > 0) queue.add(self, queue.scheduler.now());
-        },
-      );
+      const a = sleeper('a', log, queue, (self) => {
+        if (again-- > 0) queue.add(self, queue.scheduler.now());
+      });
       queue.add(a, 3);
-      queue.add(
-        sleeper('b', log, () => queue),
-        3,
-      );
+      queue.add(sleeper('b', log, queue), 3);
       // Another action due at 3, armed after the queue's: it runs between the queue's turns, as it
       // would between two Node timers (a sleeper always due again cannot hold the loop).
       test.schedule(() => log.push('other@3'), 3);
@@ -146,13 +135,8 @@ describe('WakeQueue', () => {
 
   it('waits longer than a Node timer holds in steps, waking on time', () => {
     virtualTime((test) => {
-      const count = counting(test);
-      const queue = new WakeQueue(count.scheduler);
-      const log: string[] = [];
-      queue.add(
-        sleeper('a', log, () => queue),
-        2 * MAX_TIMER_DELAY + 5,
-      );
+      const { count, queue, log } = countedQueue(test);
+      queue.add(sleeper('a', log, queue), 2 * MAX_TIMER_DELAY + 5);
       test.flush();
       expect(log).toEqual([`a@${2 * MAX_TIMER_DELAY + 5}`]);
       expect(count.delays).toEqual([MAX_TIMER_DELAY, MAX_TIMER_DELAY, 5]);
@@ -163,7 +147,7 @@ describe('WakeQueue', () => {
     virtualTime((test) => {
       const queue = new WakeQueue(test);
       const log: string[] = [];
-      const sleepers = Array.from({ length: 1000 }, (_, n) => sleeper(String(n), log, () => queue));
+      const sleepers = Array.from({ length: 1000 }, (_, n) => sleeper(String(n), log, queue));
       // A fixed shuffle: times 1..1000 in a scrambled order, then every third moved, every
       // seventh removed.
       const at = (n: number): number => ((n * 389) % 1000) + 1;
