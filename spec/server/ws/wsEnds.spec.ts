@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { stop } from '../../../src/index.js';
 import { probe } from '../../fixtures/serverHandlers.js';
 import { rawRequest, upgradeHeaders } from '../rawPeer.js';
 import { closeAll, rawPeer, start } from '../support.js';
@@ -55,5 +56,27 @@ describe('a connection closed by its peer', () => {
     expect(await peer.closeCode()).toBe(1000);
     await released;
     expect(peer.socket.writableEnded).toBe(false);
+  });
+
+  it("ends the TCP connection itself after the close frames crossed, whichever side closed first, without the peer's FIN", async () => {
+    const server = await start({
+      '/e': probe(),
+      '/stop': probe({ websocketHandle: (_frame, state) => stop(state) }),
+    });
+    for (const [path, first] of [
+      ['/e', { opcode: 0x8, payload: Buffer.from([0x03, 0xe8]) }],
+      ['/stop', { opcode: 0x1, payload: Buffer.from('stop') }],
+    ] as const) {
+      const { peer } = await rawRequest(server, path, upgradeHeaders(), { allowHalfOpen: true });
+      const errors: Error[] = [];
+      peer.socket.on('error', (error: Error) => errors.push(error));
+      const ended = once(peer.socket, 'end');
+      peer.send(first);
+      expect(await peer.closeCode()).toBe(1000);
+      if (path === '/stop') peer.send({ opcode: 0x8, payload: Buffer.from([0x03, 0xe8]) });
+      await ended;
+      expect(errors).toEqual([]);
+      peer.socket.end();
+    }
   });
 });

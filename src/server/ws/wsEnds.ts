@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { Writable, type Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 
@@ -50,14 +51,33 @@ export function endSocketOnceAfterClose(ws: WebSocket): void {
  * immediately (docs/semantics.md §2). ws half-closes instead — it ends the socket after its
  * close frame and keeps it until the peer's FIN arrives: one more read and one more turn of the
  * event loop per connection, for nothing, since a peer may send no data after its close frame.
- * So rodeo closes the socket as soon as the end is written (the close frame and the FIN are in
- * the kernel's hands, which finishes the TCP close on its own). Call when the peer's close frame
+ * So rodeo closes the socket as soon as its close frame is written (in the kernel's hands, which
+ * sends it, then the FIN, and finishes the TCP close on its own). Call when the peer's close frame
  * is read. Only for a TCP (or TLS) socket: an HTTP/2 stream keeps ws's way, as destroying it would
  * reset the stream.
  */
 export function closeSocketOnceEnded(ws: WebSocket): void {
   const socket = (ws as unknown as EndsInternals)._socket;
-  if (socket instanceof Socket && !socket.writableFinished) socket.once('finish', destroyFinished);
+  if (!(socket instanceof Socket) || socket.writableFinished) return;
+  if (!(socket instanceof TLSSocket) && !socket.writableEnded) {
+    (socket as unknown as FinalInternals)._final = finishWithoutShutdown;
+  }
+  socket.once('finish', destroyFinished);
+}
+
+/** `net.Socket`'s end of writing (a stream implementer's method, `writable._final`). */
+interface FinalInternals {
+  _final(callback: (error?: Error | null) => void): void;
+}
+
+/**
+ * Ends a plain TCP socket's writing without `shutdown(2)`: the socket is closed right after
+ * ('finish', above), and closing it sends the FIN after whatever the kernel still holds, as a
+ * shutdown would have — one system call less per connection (about 5 µs here). Node calls it
+ * once every pending write has reached the kernel. TLS keeps its own, which sends close_notify.
+ */
+function finishWithoutShutdown(callback: (error?: Error | null) => void): void {
+  callback();
 }
 
 function destroyFinished(this: Socket): void {
