@@ -44,6 +44,21 @@ describe('handshake checks', () => {
     expect(handler.terminations).toEqual([]);
   });
 
+  it.each([
+    [{ Connection: 'keep-alive, Upgrade', Upgrade: 'WebSocket' }, 101],
+    [{ Connection: ' keep-alive ,, UPGRADE ' }, 101],
+    [{ Upgrade: 'h2c, websocket' }, 101],
+    [{ Connection: 'keep-alive, upgrades' }, 400],
+    [{ Connection: 'upgrade-insecure' }, 400],
+    [{ Upgrade: 'websockets' }, 426],
+  ])(
+    'reads Connection and Upgrade as token lists, in any case: %j → %i',
+    async (headers, status) => {
+      const server = await start({ '/echo': probe() });
+      expect((await rawRequest(server, '/echo', upgradeHeaders(headers))).status).toBe(status);
+    },
+  );
+
   it('answers 400 to an upgrade with a method other than GET', async () => {
     const server = await start({ '/echo': probe() });
     const res = await rawRequest(server, '/echo', upgradeHeaders(), { method: 'POST' });

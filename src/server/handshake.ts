@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketVersion } from '../handler/context.js';
-import { headerList, type HeaderFields } from '../handler/request.js';
+import type { HeaderFields } from '../handler/request.js';
 
 /**
  * The HTTP side of the opening handshake (RFC 6455 §4.1, §4.2.1; docs/semantics.md §3): what
@@ -21,7 +21,7 @@ export const SUPPORTED_VERSIONS = '13, 8, 7';
 
 /** Whether a request asks for a WebSocket at all (`Upgrade: websocket`). */
 export function asksForWebSocket(req: IncomingMessage): boolean {
-  return tokens(req.headers.upgrade).includes('websocket');
+  return hasToken(req.headers.upgrade, 'websocket');
 }
 
 /**
@@ -44,7 +44,7 @@ export function checkHandshake(req: IncomingMessage): HandshakeCheck {
     req.httpVersionMajor !== 1 ||
     req.httpVersionMinor !== 1 ||
     !hasOneHost(req) ||
-    !tokens(req.headers.connection).includes('upgrade') ||
+    !hasToken(req.headers.connection, 'upgrade') ||
     typeof key !== 'string' ||
     !KEY.test(key.trim()) ||
     typeof version !== 'string'
@@ -111,6 +111,20 @@ function hasOneHost(req: IncomingMessage): boolean {
   return true;
 }
 
-function tokens(header: string | string[] | undefined): string[] {
-  return headerList(header).map((token) => token.toLowerCase());
+/**
+ * Whether a comma-separated header (or one of a repeated header's values) lists `token`, in any
+ * case; `token` is lower-case. The same items as `headerList`, compared in place: a handshake
+ * checks two headers, and most carry the one token asked for.
+ */
+function hasToken(header: string | readonly string[] | undefined, token: string): boolean {
+  if (header === undefined) return false;
+  if (typeof header !== 'string') return header.some((value) => hasToken(value, token));
+  for (let from = 0; from <= header.length;) {
+    const comma = header.indexOf(',', from);
+    const to = comma === -1 ? header.length : comma;
+    const item = header.slice(from, to).trim();
+    if (item.length === token.length && item.toLowerCase() === token) return true;
+    from = to + 1;
+  }
+  return false;
 }
