@@ -70,11 +70,27 @@ export function request(fields: Partial<UpgradeRequest> = {}): UpgradeRequest {
  * ones dropped: `'a, b,,c'` → `['a', 'b', 'c']`.
  */
 export function headerList(value: string | readonly string[] | undefined): string[] {
-  const joined = typeof value === 'string' ? value : (value ?? []).join(',');
   const items: string[] = [];
-  for (const item of joined.split(',')) {
-    const trimmed = item.trim();
-    if (trimmed !== '') items.push(trimmed);
-  }
+  someHeaderItem(value, (item) => void items.push(item));
   return items;
+}
+
+/**
+ * Whether `test` holds for one of the items `headerList` would give, in their order; stops at
+ * the first that does, and builds no list: the way to look for one token in a header.
+ */
+export function someHeaderItem(
+  value: string | readonly string[] | undefined,
+  test: (item: string) => boolean | undefined,
+): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'string') return value.some((one) => someHeaderItem(one, test));
+  for (let from = 0; from <= value.length;) {
+    const comma = value.indexOf(',', from);
+    const to = comma === -1 ? value.length : comma;
+    const item = value.slice(from, to).trim();
+    if (item !== '' && test(item) === true) return true;
+    from = to + 1;
+  }
+  return false;
 }

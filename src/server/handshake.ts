@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketVersion } from '../handler/context.js';
-import type { HeaderFields } from '../handler/request.js';
+import { someHeaderItem, type HeaderFields } from '../handler/request.js';
 
 /**
  * The HTTP side of the opening handshake (RFC 6455 §4.1, §4.2.1; docs/semantics.md §3): what
@@ -111,20 +111,10 @@ function hasOneHost(req: IncomingMessage): boolean {
   return true;
 }
 
-/**
- * Whether a comma-separated header (or one of a repeated header's values) lists `token`, in any
- * case; `token` is lower-case. The same items as `headerList`, compared in place: a handshake
- * checks two headers, and most carry the one token asked for.
- */
+/** Whether a token list header names `token` (lower-case), in any case. */
 function hasToken(header: string | readonly string[] | undefined, token: string): boolean {
-  if (header === undefined) return false;
-  if (typeof header !== 'string') return header.some((value) => hasToken(value, token));
-  for (let from = 0; from <= header.length;) {
-    const comma = header.indexOf(',', from);
-    const to = comma === -1 ? header.length : comma;
-    const item = header.slice(from, to).trim();
-    if (item.length === token.length && item.toLowerCase() === token) return true;
-    from = to + 1;
-  }
-  return false;
+  return someHeaderItem(
+    header,
+    (item) => item.length === token.length && item.toLowerCase() === token,
+  );
 }
