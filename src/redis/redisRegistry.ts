@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectionRef } from '../handler/context.js';
-import { RodeoError } from '../handler/errors.js';
 import type { OutFrame } from '../handler/frames.js';
 import { safeLog } from '../server/logger.js';
-import { outletOf } from '../server/outlets.js';
 import {
   LocalRegistry,
   nextConnectionId,
@@ -15,7 +13,7 @@ import { encodeInfo } from './codec.js';
 import { crossedFrame, frameBytes } from './crossingFrames.js';
 import { RedisLink, type LinkMetrics } from './link.js';
 import { resolveOptions, type RedisRegistryOptions, type ResolvedOptions } from './options.js';
-import { RemoteRef, RemoteView } from './view.js';
+import { isOwnConnection, RemoteRef, RemoteView } from './view.js';
 import { encode, forEachMessage, stateFields, type NodeState, type WireMessage } from './wire.js';
 
 /** Any connection's ref (shown as `ConnectionRef<unknown>`). @inline */
@@ -99,7 +97,7 @@ export class RedisRegistry implements Registry {
   async register(name: string, ref: AnyRef): Promise<boolean> {
     const current = this.#local.whereis(name);
     if (current !== undefined || ref.closed) return current === ref;
-    if (!this.#isOwn(ref)) return this.#local.register(name, ref);
+    if (!isOwnConnection(this.node, ref)) return this.#local.register(name, ref);
     const remote = this.#view.whereis(name);
     if (remote !== undefined && !remote.closed) return false;
     if (!(await this.#cluster.claim(name, ref.id))) return false;
@@ -114,7 +112,7 @@ export class RedisRegistry implements Registry {
 
   /** Frees the name here and in Redis (if `ref` still owns it there) and tells the others. */
   unregister(name: string, ref: AnyRef): boolean {
-    const own = this.#isOwn(ref);
+    const own = isOwnConnection(this.node, ref);
     if (!this.#local.unregister(name, ref)) return false;
     if (own) this.#cluster.release(ref.id, [name], encode('U', [this.node, name, ref.id]));
     return true;
@@ -127,7 +125,7 @@ export class RedisRegistry implements Registry {
 
   join(group: string, ref: AnyRef): void {
     if (ref.closed || this.#local.holdingsOf(ref).groups.has(group)) return;
-    const own = this.#isOwn(ref);
+    const own = isOwnConnection(this.node, ref);
     this.#local.join(group, ref);
     if (!own) return;
     this.#announced.set(ref.id, ref);
@@ -135,7 +133,7 @@ export class RedisRegistry implements Registry {
   }
 
   leave(group: string, ref: AnyRef): void {
-    const own = this.#isOwn(ref);
+    const own = isOwnConnection(this.node, ref);
     if (!this.#local.holdingsOf(ref).groups.has(group)) return;
     this.#local.leave(group, ref);
     if (own) this.#link.publish(this.#all, encode('L', [this.node, group, ref.id]));
@@ -192,22 +190,6 @@ export class RedisRegistry implements Registry {
   sendRemote(ref: RemoteRef, info: unknown): boolean {
     const bytes = encodeInfo(this.#options.codec, info);
     return this.#link.publish(this.#channelOf(ref.node), encode('I', [this.node, ref.id], bytes));
-  }
-
-  #isOwn(ref: AnyRef): boolean {
-    if (ref instanceof RemoteRef) {
-      throw new RodeoError('RODEO_ERR_NOT_LOCAL', `connection ${ref.id} lives on node ${ref.node}`);
-    }
-    if (outletOf(ref) === undefined) return false;
-    // Ids name their node; the name lease in Redis is found through it. A connection of a server
-    // that was not given this registry has a bare id (`c1`), which other processes reuse.
-    if (!ref.id.startsWith(`${this.node}.`)) {
-      throw new RodeoError(
-        'RODEO_ERR_NOT_LOCAL',
-        `connection ${ref.id} was not opened with this registry: pass it to serve or attach ({ registry })`,
-      );
-    }
-    return true;
   }
 
   #channelOf(node: string): string {

@@ -1,4 +1,6 @@
 import type { ConnectionRef } from '../handler/context.js';
+import { RodeoError } from '../handler/errors.js';
+import { outletOf } from '../server/outlets.js';
 import type { NodeState } from './wire.js';
 
 /**
@@ -184,4 +186,27 @@ export class RemoteView {
     for (const name of ref.names) if (this.#names.get(name) === ref) this.#names.delete(name);
     ref.names.clear();
   }
+}
+
+/**
+ * Whether `ref` is a connection of this node (`node`) that other nodes can address: `false` for
+ * one without a live outlet (it ended).
+ *
+ * @throws RodeoError `RODEO_ERR_NOT_LOCAL` for another node's connection, or for one of a server
+ *   that was not given this registry.
+ */
+export function isOwnConnection(node: string, ref: ConnectionRef<unknown>): boolean {
+  if (ref instanceof RemoteRef) {
+    throw new RodeoError('RODEO_ERR_NOT_LOCAL', `connection ${ref.id} lives on node ${ref.node}`);
+  }
+  if (outletOf(ref) === undefined) return false;
+  // Ids name their node; the name lease in Redis is found through it. A connection of a server
+  // that was not given this registry has a bare id (`c1`), which other processes reuse.
+  if (!ref.id.startsWith(`${node}.`)) {
+    throw new RodeoError(
+      'RODEO_ERR_NOT_LOCAL',
+      `connection ${ref.id} was not opened with this registry: pass it to serve or attach ({ registry })`,
+    );
+  }
+  return true;
 }
