@@ -59,23 +59,24 @@ describe('a connection closed by its peer', () => {
   });
 
   it("ends the TCP connection itself after the close frames crossed, whichever side closed first, without the peer's FIN", async () => {
-    const server = await start({
-      '/e': probe(),
-      '/stop': probe({ websocketHandle: (_frame, state) => stop(state) }),
-    });
+    const server = await start(
+      { '/e': probe(), '/stop': probe({ websocketHandle: (_frame, state) => stop(state) }) },
+      { shutdownTimeout: 60_000 },
+    );
     for (const [path, first] of [
       ['/e', { opcode: 0x8, payload: Buffer.from([0x03, 0xe8]) }],
       ['/stop', { opcode: 0x1, payload: Buffer.from('stop') }],
     ] as const) {
+      const accepted = once(server.httpServer, 'connection') as Promise<[Socket]>;
       const { peer } = await rawRequest(server, path, upgradeHeaders(), { allowHalfOpen: true });
-      const errors: Error[] = [];
-      peer.socket.on('error', (error: Error) => errors.push(error));
+      const [serverSide] = await accepted;
+      const released = once(serverSide, 'close');
       const ended = once(peer.socket, 'end');
       peer.send(first);
       expect(await peer.closeCode()).toBe(1000);
       if (path === '/stop') peer.send({ opcode: 0x8, payload: Buffer.from([0x03, 0xe8]) });
-      await ended;
-      expect(errors).toEqual([]);
+      await Promise.all([released, ended]);
+      expect(peer.socket.writableEnded).toBe(false);
       peer.socket.end();
     }
   });
